@@ -1,0 +1,78 @@
+"""Suite-wide pytest options and fixtures.
+
+Options:
+  --gpu         run determinism tests on CUDA (tests marked ``gpu`` are skipped without it)
+  --data-dir    folder holding the public prediction sets (default: env AUDIOREPRO_DATA)
+  --report-dir  where the reproduction report is written (default: reports/)
+
+Nothing in the suite touches the network: hub look-ups are switched off here, before any test
+module imports transformers or huggingface_hub.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("HF_DATASETS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parent
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("audiorepro")
+    group.addoption("--gpu", action="store_true", default=False,
+                    help="run determinism tests on a CUDA device and compare with the cuda snapshots")
+    group.addoption("--data-dir", default=os.environ.get("AUDIOREPRO_DATA"),
+                    help="folder with the public prediction sets (default: $AUDIOREPRO_DATA)")
+    group.addoption("--report-dir", default=os.environ.get("AUDIOREPRO_REPORT_DIR", str(ROOT / "reports")),
+                    help="where the reproduction report is written (default: reports/)")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if config.getoption("--gpu"):
+        return
+    skip_gpu = pytest.mark.skip(reason="needs --gpu (a CUDA device)")
+    for item in items:
+        if "gpu" in item.keywords:
+            item.add_marker(skip_gpu)
+
+
+@pytest.fixture(scope="session")
+def use_gpu(request: pytest.FixtureRequest) -> bool:
+    """True when the run was started with --gpu."""
+    return bool(request.config.getoption("--gpu"))
+
+
+@pytest.fixture(scope="session")
+def data_dir(request: pytest.FixtureRequest) -> Path | None:
+    """The public prediction data directory, or None when not configured (tests then skip)."""
+    value = request.config.getoption("--data-dir")
+    if not value:
+        return None
+    path = Path(value).expanduser().resolve()
+    return path if path.is_dir() else None
+
+
+@pytest.fixture
+def require_data_dir(data_dir: Path | None) -> Path:
+    """The data directory; skips the test with a precise reason when it is absent."""
+    if data_dir is None:
+        pytest.skip("no public prediction data: set AUDIOREPRO_DATA or pass --data-dir "
+                    "(e.g. ../shared/public-predictions, or run `audiorepro fetch`)")
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def report_dir(request: pytest.FixtureRequest) -> Path:
+    return Path(request.config.getoption("--report-dir")).expanduser()
+
+
+@pytest.fixture(scope="session")
+def fixtures_dir() -> Path:
+    return ROOT / "fixtures"

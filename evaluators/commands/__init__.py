@@ -1,0 +1,1 @@
+"""Sub-commands of ``audiorepro``: one module each, with ``register(subparsers)``."""

@@ -1,0 +1,142 @@
+"""Uncertainty of a score: Wald and Wilson intervals for accuracies, bootstrap for corpus metrics.
+
+All bootstrap functions resample *items* (rows of the per-item statistics) with a fixed seed, so
+the same input always gives the same interval, and they never touch text: the metric's
+``aggregate`` is applied to resampled statistics (see ``evaluators.metrics.base``).
+
+Conventions reproduced from published work:
+* SAKURA's ± values are 95 % Wald intervals ``1.96·sqrt(p(1−p)/n)`` with n = 500 (protocols.md §12.3).
+* Bootstrap percentile intervals follow sacreBLEU's ``estimate_ci`` (1,000 resamples by default).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
+DEFAULT_RESAMPLES = 1000
+DEFAULT_SEED = 12345
+_CHUNK = 100  # resamples evaluated at once (bounds memory for many-column statistics)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A confidence interval around a point estimate."""
+
+    low: float
+    high: float
+    level: float = 0.95
+    method: str = ""
+
+    @property
+    def half_width(self) -> float:
+        return (self.high - self.low) / 2
+
+    def contains(self, value: float) -> bool:
+        return self.low <= value <= self.high
+
+    def as_dict(self) -> dict[str, float | str]:
+        return {"low": self.low, "high": self.high, "level": self.level, "method": self.method}
+
+
+def wald_interval(p: float, n: int, z: float = Z_95) -> Interval:
+    """Normal-approximation interval ``p ± z·sqrt(p(1−p)/n)`` (not clipped: matches published ±)."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    half = z * math.sqrt(max(p * (1 - p), 0.0) / n)
+    return Interval(p - half, p + half, method="wald")
+
+
+def wald_half_width(p: float, n: int, z: float = 1.96) -> float:
+    """The ± a paper prints for accuracy ``p`` (fraction) with ``n`` items; SAKURA uses z = 1.96."""
+    return z * math.sqrt(max(p * (1 - p), 0.0) / n)
+
+
+def wilson_interval(correct: float, n: int, z: float = Z_95) -> Interval:
+    """Wilson score interval for ``correct`` successes out of ``n``; stays inside [0, 1]."""
+    if n <= 0:
+        raise ValueError("n must be positive")
+    p = correct / n
+    denom = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / denom
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
+    return Interval(max(0.0, centre - half), min(1.0, centre + half), method="wilson")
+
+
+def _resample_indices(n: int, resamples: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return rng.integers(0, n, size=(resamples, n))
+
+
+def bootstrap_distribution(stats: np.ndarray, aggregate: Callable[[np.ndarray], np.ndarray], *,
+                           resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> np.ndarray:
+    """Metric values of ``resamples`` item-level resamples of ``stats`` (shape ``(n, k)``)."""
+    stats = np.asarray(stats, dtype=float)
+    n = stats.shape[0]
+    if n == 0:
+        return np.full(resamples, np.nan)
+    indices = _resample_indices(n, resamples, seed)
+    values = np.empty(resamples)
+    for start in range(0, resamples, _CHUNK):
+        chunk = indices[start:start + _CHUNK]
+        values[start:start + len(chunk)] = aggregate(stats[chunk])
+    return values
+
+
+def bootstrap_interval(stats: np.ndarray, aggregate: Callable[[np.ndarray], np.ndarray], *,
+                       resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+                       level: float = 0.95) -> Interval:
+    """Percentile bootstrap interval of a corpus metric (WER, BLEU, ...) resampling items."""
+    values = bootstrap_distribution(stats, aggregate, resamples=resamples, seed=seed)
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return Interval(math.nan, math.nan, level, method="bootstrap")
+    alpha = (1 - level) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha])
+    return Interval(float(low), float(high), level, method=f"bootstrap-{resamples}")
+
+
+@dataclass(frozen=True)
+class PairedComparison:
+    """Paired bootstrap of the difference ``a − b`` of two protocols on the same items."""
+
+    difference: float
+    interval: Interval
+    p_value: float
+
+    @property
+    def significant(self) -> bool:
+        return not self.interval.contains(0.0)
+
+
+def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray,
+                     aggregate_a: Callable[[np.ndarray], np.ndarray],
+                     aggregate_b: Callable[[np.ndarray], np.ndarray] | None = None, *,
+                     resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+                     level: float = 0.95) -> PairedComparison:
+    """Difference of two scores over the *same* items, with the same resampled items on both sides.
+
+    The p-value is the two-sided share of resampled differences on the other side of zero (with
+    the usual +1 correction), as in Koehn (2004) paired bootstrap resampling.
+    """
+    aggregate_b = aggregate_b or aggregate_a
+    stats_a = np.asarray(stats_a, dtype=float)
+    stats_b = np.asarray(stats_b, dtype=float)
+    if stats_a.shape[0] != stats_b.shape[0]:
+        raise ValueError(f"paired bootstrap needs the same items: {stats_a.shape[0]} vs {stats_b.shape[0]}")
+    diff = float(aggregate_a(stats_a) - aggregate_b(stats_b))
+    indices = _resample_indices(stats_a.shape[0], resamples, seed)
+    diffs = np.empty(resamples)
+    for start in range(0, resamples, _CHUNK):
+        chunk = indices[start:start + _CHUNK]
+        diffs[start:start + len(chunk)] = aggregate_a(stats_a[chunk]) - aggregate_b(stats_b[chunk])
+    alpha = (1 - level) / 2
+    low, high = np.quantile(diffs, [alpha, 1 - alpha])
+    below = np.count_nonzero(diffs <= 0)
+    above = np.count_nonzero(diffs >= 0)
+    p_value = min(1.0, 2 * (min(below, above) + 1) / (resamples + 1))
+    return PairedComparison(diff, Interval(float(low), float(high), level, method=f"paired-bootstrap-{resamples}"), p_value)

@@ -1,0 +1,54 @@
+"""Word (and character) error rate as per-item sufficient statistics ``(edits, reference length)``.
+
+Edit distance is unit-cost Levenshtein over token sequences (protocols.md §0.2); ``editdistance``
+and jiwer's rapidfuzz alignment give the same total, and rapidfuzz's C implementation over token
+lists is what makes scoring thousands of items cheap. Corpus rate = Σedits / Σreference tokens;
+macro rate = mean of per-item rates (items with an empty reference are left out of the mean).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from evaluators.metrics.base import Metric, ratio_aggregate
+
+
+def whitespace_tokens(text: str) -> list[str]:
+    return text.split()
+
+
+def edit_distance(reference: Sequence[str], hypothesis: Sequence[str]) -> int:
+    """Unit-cost Levenshtein distance between two token sequences."""
+    return Levenshtein.distance(reference, hypothesis)
+
+
+class ErrorRate(Metric):
+    """Edits / reference tokens, with a pluggable tokenisation (words, characters, phones).
+
+    With several references (rare for ASR) the first is used; overlapped speech has its own metric.
+    """
+
+    unit = "fraction"
+    direction = "lower"
+    stat_names = ("edits", "ref_tokens")
+
+    def __init__(self, name: str = "wer", tokenize: Callable[[str], Sequence[str]] = whitespace_tokens,
+                 token_unit: str = "word"):
+        self.name = name
+        self.tokenize = tokenize
+        self.token_unit = token_unit
+
+    def item_stats(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> tuple[int, int]:
+        ref_tokens = self.tokenize(references[0] if references else "")
+        hyp_tokens = self.tokenize(hypothesis)
+        return edit_distance(ref_tokens, hyp_tokens), len(ref_tokens)
+
+    def aggregate(self, stats: np.ndarray, aggregation: str = "corpus") -> np.ndarray:
+        return ratio_aggregate(stats, aggregation)
+
+    def signature_fields(self) -> dict[str, str]:
+        return {"metric": self.name, "unit": self.token_unit}

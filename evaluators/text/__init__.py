@@ -1,0 +1,1 @@
+"""Text building blocks shared by protocols: normalisers, tokenisers and output clean-up."""
