@@ -8,7 +8,7 @@ contract between the two sides.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 #: key under which results travel in ``item.user_properties``
@@ -61,6 +61,9 @@ class PaperValueResult:
     prediction_file: str | None = None
     sweep: list[SweepValue] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
+    # filled in by the report plugin from the pytest report, not by the paper_values test:
+    test: str | None = None             # pytest node id
+    outcome: str | None = None          # passed | failed | error | skipped | xfailed | xpassed
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -73,8 +76,11 @@ class PaperValueResult:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> PaperValueResult:
-        data = dict(data)
-        data["sweep"] = [SweepValue(**row) for row in data.get("sweep", [])]
+        known = {f.name for f in fields(cls)}
+        data = {key: value for key, value in data.items() if key in known}  # tolerate newer writers
+        sweep_known = {f.name for f in fields(SweepValue)}
+        data["sweep"] = [SweepValue(**{k: v for k, v in row.items() if k in sweep_known})
+                         for row in data.get("sweep", [])]
         if data.get("interval") is not None:
             data["interval"] = tuple(data["interval"])
         return cls(**data)
