@@ -1,0 +1,384 @@
+"""Public prediction sets: where each file comes from, where it lives here, and proof it is the same file.
+
+The project never contains the public files (their licences differ; AudioBench logs are non-commercial).
+``evaluators/data/manifest.yaml`` (a mirror of ``public-predictions/MANIFEST.yaml``) names, for each
+file, the repository, commit and path it was taken from, its size and its sha256. This module
+
+* finds the **data directory**: an explicit path (``--data-dir``), else ``$AUDIOREPRO_DATA``, else the
+  user cache (``$AUDIOREPRO_CACHE`` or ``~/.cache/audiorepro/public-predictions``) if it holds files;
+* **resolves** a manifest file inside it, checking existence, size and sha256 (hashed once per process
+  per file version), so a test never scores a truncated or edited copy;
+* **fetches** missing files from ``https://raw.githubusercontent.com/<repo>/<commit>/<path>`` into the
+  cache: each download goes to a temporary file, is checked against the manifest and only then renamed
+  into place, so a failure leaves nothing behind.
+
+Errors say which file, where it comes from (repo, commit, path) and how to get it (``audiorepro fetch``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from evaluators.errors import AudioreproError
+
+#: the packaged manifest (metadata only)
+MANIFEST_PATH = Path(__file__).resolve().parent / "data" / "manifest.yaml"
+#: environment variable naming the data directory
+DATA_ENV = "AUDIOREPRO_DATA"
+#: environment variable naming the download cache
+CACHE_ENV = "AUDIOREPRO_CACHE"
+#: where raw files of a repository commit are served
+RAW_URL = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
+#: seconds before a download attempt gives up
+DOWNLOAD_TIMEOUT_S = 60.0
+_CHUNK = 1 << 20
+_FIELDS = ("file", "bytes", "sha256", "repo", "commit", "path", "license")
+
+
+class SourceError(AudioreproError):
+    """Base class of data-directory and download problems."""
+
+
+class ManifestError(SourceError, ValueError):
+    """The manifest itself is malformed (names the entry and field), or a file is not in it."""
+
+
+class MissingDataError(SourceError, FileNotFoundError):
+    """A manifest file is not in the data directory (or no data directory is configured)."""
+
+
+class ChecksumError(SourceError):
+    """A file's size or sha256 differs from the manifest: a different or damaged copy."""
+
+
+class FetchError(SourceError):
+    """A download failed (offline, HTTP error, timeout); nothing was written."""
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One public file: its place in the data directory and where exactly it was published."""
+
+    file: str
+    bytes: int
+    sha256: str
+    repo: str
+    commit: str
+    path: str
+    license: str
+
+    @property
+    def url(self) -> str:
+        """The raw file of this repository commit."""
+        return RAW_URL.format(repo=self.repo, commit=self.commit, path=self.path)
+
+    @property
+    def origin(self) -> str:
+        """``repo@commit:path`` for messages and reports."""
+        return f"{self.repo}@{self.commit}:{self.path}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _FIELDS}
+
+
+def _how_to_get(entry: SourceFile) -> str:
+    return (f"it is {entry.origin} ({entry.bytes} bytes, sha256 {entry.sha256}); "
+            f"get it with `audiorepro fetch {entry.file}` (downloads {entry.url} into the cache), "
+            f"or point --data-dir / ${DATA_ENV} at a folder that holds it")
+
+
+def parse_manifest(data: Any, source: str | Path) -> tuple[SourceFile, ...]:
+    """Validate a parsed manifest (a YAML list of entries) and build its ``SourceFile``s."""
+    if not isinstance(data, list):
+        raise ManifestError(f"{source}: expected a list of entries, got {type(data).__name__}")
+    entries: list[SourceFile] = []
+    seen: set[str] = set()
+    for index, raw in enumerate(data):
+        if not isinstance(raw, dict):
+            raise ManifestError(f"{source}, entry {index}: expected a mapping, got {type(raw).__name__}")
+        for name in _FIELDS:
+            if name not in raw:
+                raise ManifestError(f"{source}, entry {index}, field {name!r}: missing")
+        if not isinstance(raw["bytes"], int) or raw["bytes"] < 0:
+            raise ManifestError(f"{source}, entry {index}, field 'bytes': expected a non-negative integer")
+        for name in ("file", "sha256", "repo", "commit", "path", "license"):
+            if not isinstance(raw[name], str) or not raw[name]:
+                raise ManifestError(f"{source}, entry {index}, field {name!r}: expected a non-empty string")
+        digest = raw["sha256"].lower()
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ManifestError(f"{source}, entry {index}, field 'sha256': not a sha256 hex digest")
+        file = raw["file"]
+        if file.startswith("/") or ".." in Path(file).parts:
+            raise ManifestError(f"{source}, entry {index}, field 'file': must be a relative path inside the data dir")
+        if file in seen:
+            raise ManifestError(f"{source}, entry {index}, field 'file': duplicate {file!r}")
+        seen.add(file)
+        entries.append(SourceFile(file=file, bytes=raw["bytes"], sha256=digest, repo=raw["repo"],
+                                  commit=str(raw["commit"]), path=raw["path"], license=raw["license"]))
+    return tuple(entries)
+
+
+def load_manifest(path: str | Path) -> tuple[SourceFile, ...]:
+    """Read and validate a manifest file (ours, or the shared ``MANIFEST.yaml``)."""
+    path = Path(path)
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise ManifestError(f"{path}: cannot read manifest: {error}") from None
+    return parse_manifest(data, path)
+
+
+@lru_cache(maxsize=1)
+def _packaged_manifest() -> tuple[SourceFile, ...]:
+    return load_manifest(MANIFEST_PATH)
+
+
+def manifest() -> list[SourceFile]:
+    """Every public file the project knows, in manifest order."""
+    return list(_packaged_manifest())
+
+
+def manifest_entry(relative_path: str | Path) -> SourceFile:
+    """The manifest entry of ``relative_path`` (a path relative to the data directory)."""
+    key = Path(relative_path).as_posix()
+    for entry in _packaged_manifest():
+        if entry.file == key:
+            return entry
+    raise ManifestError(f"{key!r} is not in the manifest {MANIFEST_PATH} "
+                        f"(`audiorepro fetch --list` lists the known files)")
+
+
+# ----------------------------------------------------------------------------------------------
+# data directory
+
+
+def default_cache_dir() -> Path:
+    """``$AUDIOREPRO_CACHE``, else ``~/.cache/audiorepro/public-predictions``."""
+    value = os.environ.get(CACHE_ENV)
+    if value:
+        return Path(value).expanduser()
+    return Path.home() / ".cache" / "audiorepro" / "public-predictions"
+
+
+def _has_files(folder: Path) -> bool:
+    return folder.is_dir() and any(path.is_file() for path in folder.rglob("*"))
+
+
+def data_dir_from_env() -> Path | None:
+    """``$AUDIOREPRO_DATA`` if it names a folder, else the cache dir if it holds files, else ``None``."""
+    value = os.environ.get(DATA_ENV)
+    if value:
+        path = Path(value).expanduser().resolve()
+        if path.is_dir():
+            return path
+        return None
+    cache = default_cache_dir()
+    return cache.resolve() if _has_files(cache) else None
+
+
+def locate_data_dir(explicit: str | Path | None = None) -> Path | None:
+    """The data directory: ``explicit`` (``--data-dir``) first, then :func:`data_dir_from_env`.
+
+    An explicit folder that does not exist raises ``MissingDataError``: a typo must not fall back
+    silently to another copy of the data.
+    """
+    if explicit is not None and str(explicit) != "":
+        path = Path(explicit).expanduser().resolve()
+        if not path.is_dir():
+            raise MissingDataError(f"data directory {path} does not exist")
+        return path
+    return data_dir_from_env()
+
+
+# ----------------------------------------------------------------------------------------------
+# verification
+
+
+def sha256_of(path: str | Path) -> str:
+    """Hex sha256 of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(_CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+_verified: dict[tuple[str, int, int], str] = {}
+_verified_lock = threading.Lock()
+
+
+def _cached_sha256(path: Path) -> str:
+    """sha256 of ``path``, computed once per process per (path, size, mtime)."""
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    with _verified_lock:
+        if key in _verified:
+            return _verified[key]
+    digest = sha256_of(path)
+    with _verified_lock:
+        _verified[key] = digest
+    return digest
+
+
+def clear_checksum_cache() -> None:
+    """Forget which files were already hashed (tests that rewrite files use this)."""
+    with _verified_lock:
+        _verified.clear()
+
+
+def check_file(path: Path, entry: SourceFile) -> None:
+    """Raise ``MissingDataError``/``ChecksumError`` unless ``path`` is the manifest's file."""
+    if not path.is_file():
+        raise MissingDataError(f"{entry.file} is not in the data directory ({path} does not exist); "
+                               + _how_to_get(entry))
+    size = path.stat().st_size
+    if size != entry.bytes:
+        raise ChecksumError(f"{path} has {size} bytes but the manifest says {entry.bytes}: a different or "
+                            f"truncated copy of {entry.file}; " + _how_to_get(entry))
+    digest = _cached_sha256(path)
+    if digest != entry.sha256:
+        raise ChecksumError(f"{path} has sha256 {digest} but the manifest says {entry.sha256}: a different "
+                            f"or edited copy of {entry.file}; " + _how_to_get(entry))
+
+
+def resolve(data_dir: str | Path | None, relative_path: str | Path) -> Path:
+    """The verified path of manifest file ``relative_path`` inside ``data_dir``.
+
+    Raises ``ManifestError`` (not in the manifest), ``MissingDataError`` (no data dir, or the file is
+    absent) or ``ChecksumError`` (size or sha256 differ). Each file is hashed once per process.
+    """
+    entry = manifest_entry(relative_path)
+    if data_dir is None:
+        raise MissingDataError(f"no data directory is configured, so {entry.file} cannot be read; "
+                               + _how_to_get(entry))
+    path = Path(data_dir).expanduser().resolve() / entry.file
+    check_file(path, entry)
+    return path
+
+
+@dataclass(frozen=True)
+class Verification:
+    """The state of one manifest file in a data directory: ``ok``, ``missing`` or ``mismatch``."""
+
+    entry: SourceFile
+    status: str
+    detail: str = ""
+
+
+def verify(data_dir: str | Path, relative_paths: Iterable[str] | None = None) -> list[Verification]:
+    """Check every (or the named) manifest file in ``data_dir``; never raises for a bad file."""
+    entries = _select(relative_paths)
+    base = Path(data_dir).expanduser().resolve()
+    results = []
+    for entry in entries:
+        try:
+            check_file(base / entry.file, entry)
+        except MissingDataError:
+            results.append(Verification(entry, "missing", f"{base / entry.file} does not exist"))
+        except ChecksumError as error:
+            results.append(Verification(entry, "mismatch", str(error).split(";")[0]))
+        else:
+            results.append(Verification(entry, "ok"))
+    return results
+
+
+def _select(relative_paths: Iterable[str] | None) -> list[SourceFile]:
+    if relative_paths is None:
+        return manifest()
+    return [manifest_entry(path) for path in relative_paths]
+
+
+# ----------------------------------------------------------------------------------------------
+# download
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    """What ``fetch`` did for one file: ``downloaded`` or ``present`` (already verified in the cache)."""
+
+    entry: SourceFile
+    path: Path
+    status: str
+
+
+Opener = Callable[..., Any]
+
+
+def _download(entry: SourceFile, target: Path, opener: Opener, timeout: float) -> None:
+    """Stream ``entry.url`` into a temp file next to ``target``, verify, then rename; else leave nothing."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False)
+    temp = Path(handle.name)
+    try:
+        digest = hashlib.sha256()
+        size = 0
+        with handle:
+            try:
+                with opener(entry.url, timeout=timeout) as response:
+                    for chunk in iter(lambda: response.read(_CHUNK), b""):
+                        size += len(chunk)
+                        if size > entry.bytes:
+                            raise ChecksumError(f"download of {entry.file} from {entry.url} exceeds the "
+                                                f"{entry.bytes} bytes the manifest says; nothing was written")
+                        digest.update(chunk)
+                        handle.write(chunk)
+            except urllib.error.HTTPError as error:
+                raise FetchError(f"could not download {entry.file} from {entry.url}: HTTP {error.code} "
+                                 f"{error.reason}; nothing was written") from None
+            except (urllib.error.URLError, OSError) as error:  # offline, DNS, refused, timeout
+                reason = getattr(error, "reason", error)
+                raise FetchError(f"could not download {entry.file} from {entry.url}: {reason} (offline?). "
+                                 f"Nothing was written. Without network, copy the file ({entry.origin}, "
+                                 f"sha256 {entry.sha256}) to {target} or set --data-dir / ${DATA_ENV} "
+                                 f"to a folder that holds it") from None
+        if size != entry.bytes or digest.hexdigest() != entry.sha256:
+            raise ChecksumError(f"download of {entry.file} from {entry.url} gave {size} bytes with sha256 "
+                                f"{digest.hexdigest()}, the manifest says {entry.bytes} bytes, sha256 "
+                                f"{entry.sha256}; nothing was written")
+        os.replace(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+def fetch(relative_paths: Iterable[str] | None = None, cache_dir: str | Path | None = None, *,
+          opener: Opener = urllib.request.urlopen, timeout: float = DOWNLOAD_TIMEOUT_S) -> list[FetchResult]:
+    """Download the named (default: all) manifest files that are missing or damaged in ``cache_dir``.
+
+    ``cache_dir`` defaults to :func:`default_cache_dir`. Files already present with the right sha256
+    are left alone. The first failure raises (``FetchError`` or ``ChecksumError``); files completed
+    before it stay (each one verified), the failing one leaves nothing behind.
+    """
+    entries = _select(relative_paths)
+    base = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
+    results = []
+    for entry in entries:
+        target = base / entry.file
+        try:
+            check_file(target, entry)
+        except (MissingDataError, ChecksumError):
+            _download(entry, target, opener, timeout)
+            check_file(target, entry)
+            results.append(FetchResult(entry, target, "downloaded"))
+        else:
+            results.append(FetchResult(entry, target, "present"))
+    return results
+
+
+__all__ = [
+    "CACHE_ENV", "DATA_ENV", "MANIFEST_PATH", "ChecksumError", "FetchError", "FetchResult", "ManifestError",
+    "MissingDataError", "SourceError", "SourceFile", "Verification", "check_file", "clear_checksum_cache",
+    "data_dir_from_env", "default_cache_dir", "fetch", "load_manifest", "locate_data_dir", "manifest",
+    "manifest_entry", "parse_manifest", "resolve", "sha256_of", "verify",
+]
