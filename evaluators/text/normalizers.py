@@ -1,0 +1,338 @@
+"""Whisper normalisers (WN-EN, WN-BASIC) and the AudioBench ASR normaliser built on them.
+
+* ``WN-EN`` reproduces openai/whisper ``whisper/normalizers/english.py::EnglishTextNormalizer``
+  (protocols.md §1.1) as copied by AudioLLMs/AudioBench ``text_normalizer/whisper_english.py``,
+  QwenLM/Qwen2-Audio ``eval_audio/whisper_normalizer/english.py`` and nota audiolm-evaluator.
+  The number normaliser, the British→American spelling map and the symbol/diacritic removal are
+  taken from the ``whisper-normalizer`` package. Its ``EnglishTextNormalizer`` is **not** used as a
+  whole: version 0.1.15 adds four replacement rules that openai/whisper and every copy above lack
+  (``kinda``→``kind of``, ``sorta``, ``dunno``, ``cause``→``because``); with them, 10 of AudioBench's
+  2,617 normalised LibriSpeech test-clean predictions are not reproduced. :data:`WHISPER_REPLACERS`
+  is openai/whisper's list; the package variant stays available as ``WhisperEnglishNormalizer(
+  replacers=PACKAGE_REPLACERS)`` so the difference can be shown.
+* ``WN-BASIC`` is ``BasicTextNormalizer(remove_diacritics=False, split_letters=False)`` of the
+  package (§1.2), identical to openai/whisper's ``basic.py``.
+* ``audiobench_asr`` reproduces AudioLLMs/AudioBench ``src/dataset_src/text_normalizer/
+  preprocess_text.py::preprocess_text_asr`` (§2.6) and its code-switch / IMDA part 4 variants.
+
+Speed without changing results: every regex substitution is guarded by a literal its pattern
+needs (no apostrophe → no contraction rule can match), the number normaliser is skipped for text
+that has no digit and no number word (it then only re-joins whitespace), and ASCII text takes a
+translate-table path for the symbol removal. ``audiobench_asr_reference`` is the step-by-step
+rendering with the package's own classes and jiwer's ``Compose``; tests check both paths agree
+on the real AudioBench files and on generated strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from functools import cache
+
+from whisper_normalizer.basic import BasicTextNormalizer, remove_symbols_and_diacritics
+from whisper_normalizer.english import EnglishNumberNormalizer, EnglishSpellingNormalizer
+
+from evaluators.text import jiwer_chains
+
+#: openai/whisper ``EnglishTextNormalizer.replacers``, in order (regex, replacement)
+WHISPER_REPLACERS: tuple[tuple[str, str], ...] = (
+    # common contractions
+    (r"\bwon't\b", "will not"), (r"\bcan't\b", "can not"), (r"\blet's\b", "let us"),
+    (r"\bain't\b", "aint"), (r"\by'all\b", "you all"), (r"\bwanna\b", "want to"),
+    (r"\bgotta\b", "got to"), (r"\bgonna\b", "going to"), (r"\bi'ma\b", "i am going to"),
+    (r"\bimma\b", "i am going to"), (r"\bwoulda\b", "would have"), (r"\bcoulda\b", "could have"),
+    (r"\bshoulda\b", "should have"), (r"\bma'am\b", "madam"),
+    # titles and prefixes
+    (r"\bmr\b", "mister "), (r"\bmrs\b", "missus "), (r"\bst\b", "saint "), (r"\bdr\b", "doctor "),
+    (r"\bprof\b", "professor "), (r"\bcapt\b", "captain "), (r"\bgov\b", "governor "),
+    (r"\bald\b", "alderman "), (r"\bgen\b", "general "), (r"\bsen\b", "senator "),
+    (r"\brep\b", "representative "), (r"\bpres\b", "president "), (r"\brev\b", "reverend "),
+    (r"\bhon\b", "honorable "), (r"\basst\b", "assistant "), (r"\bassoc\b", "associate "),
+    (r"\blt\b", "lieutenant "), (r"\bcol\b", "colonel "), (r"\bjr\b", "junior "),
+    (r"\bsr\b", "senior "), (r"\besq\b", "esquire "),
+    # perfect tenses
+    (r"'d been\b", " had been"), (r"'s been\b", " has been"), (r"'d gone\b", " had gone"),
+    (r"'s gone\b", " has gone"), (r"'d done\b", " had done"), (r"'s got\b", " has got"),
+    # general contractions
+    (r"n't\b", " not"), (r"'re\b", " are"), (r"'s\b", " is"), (r"'d\b", " would"),
+    (r"'ll\b", " will"), (r"'t\b", " not"), (r"'ve\b", " have"), (r"'m\b", " am"),
+)
+#: the four rules ``whisper-normalizer`` 0.1.15 adds (at its positions) — not in openai/whisper
+_PACKAGE_EXTRA = {r"\bwanna\b": ((r"\bkinda\b", "kind of"), (r"\bsorta\b", "sort of"),
+                                 (r"\bdunno\b", "do not know")),
+                  r"\bshoulda\b": ((r"\bcause\b", "because"),)}
+PACKAGE_REPLACERS: tuple[tuple[str, str], ...] = tuple(
+    rule for pattern, replacement in WHISPER_REPLACERS
+    for rule in ((pattern, replacement), *_PACKAGE_EXTRA.get(pattern, ())))
+
+_KEEP_NUMERIC_SYMBOLS = ".%$¢€£"
+_BRACKETS = re.compile(r"[<\[][^>\]]*[>\]]")
+_PARENTHESES = re.compile(r"\(([^)]+?)\)")
+_FILLERS = re.compile(r"\b(hmm|mm|mhm|mmm|uh|um)\b")
+_SPACE_APOSTROPHE = re.compile(r"\s+'")
+_DIGIT_COMMA = re.compile(r"(\d),(\d)")
+_PERIOD = re.compile(r"\.([^0-9]|$)")
+_PREFIX_SYMBOL = re.compile(r"[.$¢€£]([^0-9])")
+_SUFFIX_PERCENT = re.compile(r"([^0-9])%")
+_WHITESPACE = re.compile(r"\s+")
+
+
+def _literal(pattern: str) -> str:
+    """The literal text a replacer pattern needs in the string (``\\bmr\\b`` → ``mr``)."""
+    return pattern.replace(r"\b", "")
+
+
+def _ascii_symbol_table(keep: str) -> dict[int, str]:
+    """For ASCII text, ``remove_symbols_and_diacritics`` maps each P*/S* char (not kept) to a space."""
+    return {cp: " " for cp in range(128)
+            if chr(cp) not in keep and unicodedata.category(chr(cp))[0] in "MSP"}
+
+
+_ASCII_SYMBOLS = _ascii_symbol_table(_KEEP_NUMERIC_SYMBOLS)
+
+
+def remove_symbols_keep_numeric(text: str) -> str:
+    """WN-EN step 7: drop diacritics, symbols/punctuation → space, except ``. % $ ¢ € £``."""
+    if text.isascii():  # NFKD is the identity and no ASCII char is a combining mark
+        return text.translate(_ASCII_SYMBOLS)
+    return remove_symbols_and_diacritics(text, keep=_KEEP_NUMERIC_SYMBOLS)
+
+
+class FastNumberNormalizer:
+    """whisper's ``EnglishNumberNormalizer``, skipped where it can only re-join whitespace.
+
+    Without any digit and without any word of its vocabulary (number words, ``and``, ``point``,
+    currency words, ``percent``, ``o``/``oh`` ...), every word is passed through unchanged and the
+    output is ``" ".join(text.split())`` — which is what is returned without running it.
+    """
+
+    def __init__(self) -> None:
+        self.slow = EnglishNumberNormalizer()
+        self.vocabulary = frozenset(self.slow.words)
+
+    def needed(self, text: str) -> bool:
+        return any(ch.isdigit() for ch in text) or not self.vocabulary.isdisjoint(text.split())
+
+    def __call__(self, text: str) -> str:
+        if self.needed(text):
+            return self.slow(text)
+        return " ".join(text.split())
+
+
+class WhisperEnglishNormalizer:
+    """``WN-EN`` — openai/whisper ``EnglishTextNormalizer`` (protocols.md §1.1).
+
+    ``remove_symbols=False`` gives AudioBench's ``IMDAPART4TextNormalizer`` (same steps without the
+    symbol/diacritic removal, used for IMDA part 4 code-switch sets).
+    """
+
+    def __init__(self, replacers: Sequence[tuple[str, str]] = WHISPER_REPLACERS, *, remove_symbols: bool = True):
+        self.replacers = tuple((re.compile(p), r, _literal(p)) for p, r in replacers)
+        self.remove_symbols = remove_symbols
+        self.standardize_numbers = FastNumberNormalizer()
+        self.standardize_spellings = EnglishSpellingNormalizer()
+
+    def __call__(self, text: str) -> str:
+        s = text.lower()
+        if "[" in s or "<" in s:
+            s = _BRACKETS.sub("", s)
+        if "(" in s:
+            s = _PARENTHESES.sub("", s)
+        s = _FILLERS.sub("", s)
+        if "'" in s:
+            s = _SPACE_APOSTROPHE.sub("'", s)
+        for pattern, replacement, literal in self.replacers:
+            if literal in s:
+                s = pattern.sub(replacement, s)
+        if "," in s:
+            s = _DIGIT_COMMA.sub(r"\1\2", s)
+        if "." in s:
+            s = _PERIOD.sub(r" \1", s)
+        if self.remove_symbols:
+            s = remove_symbols_keep_numeric(s)
+        s = self.standardize_numbers(s)
+        s = self.standardize_spellings(s)
+        s = _PREFIX_SYMBOL.sub(r" \1", s)
+        s = _SUFFIX_PERCENT.sub(r"\1 ", s)
+        return _WHITESPACE.sub(" ", s)
+
+
+@cache
+def wn_en_normalizer() -> WhisperEnglishNormalizer:
+    return WhisperEnglishNormalizer()
+
+
+@cache
+def wn_basic_normalizer() -> BasicTextNormalizer:
+    return BasicTextNormalizer(remove_diacritics=False, split_letters=False)
+
+
+def wn_en(text: str) -> str:
+    """``WN-EN`` (openai/whisper EnglishTextNormalizer)."""
+    return wn_en_normalizer()(text)
+
+
+def wn_basic(text: str) -> str:
+    """``WN-BASIC`` (openai/whisper BasicTextNormalizer, diacritics kept; a trailing space can remain)."""
+    return wn_basic_normalizer()(text)
+
+
+# --- AudioBench (AudioLLMs/AudioBench src/dataset_src/text_normalizer/preprocess_text.py) -------------
+
+#: ``normalize_text`` digit → word table: whole-token 0–20 and the tens, in AudioBench's order
+AUDIOBENCH_DIGIT_WORDS: tuple[tuple[str, str], ...] = (
+    ("0", "zero"), ("1", "one"), ("2", "two"), ("3", "three"), ("4", "four"), ("5", "five"),
+    ("6", "six"), ("7", "seven"), ("8", "eight"), ("9", "nine"), ("10", "ten"), ("11", "eleven"),
+    ("12", "twelve"), ("13", "thirteen"), ("14", "fourteen"), ("15", "fifteen"), ("16", "sixteen"),
+    ("17", "seventeen"), ("18", "eighteen"), ("19", "nineteen"), ("20", "twenty"), ("30", "thirty"),
+    ("40", "forty"), ("50", "fifty"), ("60", "sixty"), ("70", "seventy"), ("80", "eighty"), ("90", "ninety"),
+)
+#: ``normalize_text`` contraction table (22 entries, whole words), in AudioBench's order
+AUDIOBENCH_CONTRACTIONS: tuple[tuple[str, str], ...] = (
+    ("i'm", "i am"), ("you're", "you are"), ("he's", "he is"), ("she's", "she is"), ("it's", "it is"),
+    ("we're", "we are"), ("they're", "they are"), ("i've", "i have"), ("you've", "you have"),
+    ("we've", "we have"), ("they've", "they have"), ("isn't", "is not"), ("aren't", "are not"),
+    ("wasn't", "was not"), ("weren't", "were not"), ("hasn't", "has not"), ("haven't", "have not"),
+    ("hadn't", "had not"), ("doesn't", "does not"), ("don't", "do not"), ("didn't", "did not"),
+    ("that's", "that is"),
+)
+#: ``remove_parentheses``: a bracketed span whose content has none of ``( ) \\ n [ ]``
+AUDIOBENCH_BRACKETS_PATTERN = r"(\[|\(|\{|\<)[^\(\)\\n\[\]]*(\]|\)|\}|\>)"
+#: ``remove_non_speech_elements``
+AUDIOBENCH_FILLERS_PATTERN = r"\b(uh|umm|um|er|ah)\b"
+HAN_PATTERN = r"[\u4e00-\u9fff]"
+
+_AB_DIGITS = tuple((re.compile(r"\b" + digit + r"\b"), word) for digit, word in AUDIOBENCH_DIGIT_WORDS)
+_AB_CONTRACTIONS = tuple((re.compile(r"\b" + c + r"\b"), e) for c, e in AUDIOBENCH_CONTRACTIONS)
+_AB_BRACKETS = re.compile(AUDIOBENCH_BRACKETS_PATTERN)
+_AB_FILLERS = re.compile(AUDIOBENCH_FILLERS_PATTERN)
+_HAN_RUN = re.compile(r"([\u4e00-\u9fff]+)")
+_HAN_PAIR = re.compile(r"([\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
+_ASCII_DIGITS = frozenset("0123456789")
+
+
+def audiobench_digits_to_words(text: str) -> str:
+    """AudioBench ``normalize_text`` part 1: whole-token ``0``–``20``, ``30``…``90`` → words."""
+    if _ASCII_DIGITS.isdisjoint(text):
+        return text
+    for pattern, word in _AB_DIGITS:
+        text = pattern.sub(word, text)
+    return text
+
+
+def audiobench_expand_contractions(text: str) -> str:
+    """AudioBench ``normalize_text`` part 2: the 22 whole-word contractions."""
+    if "'" not in text:
+        return text
+    for pattern, expanded in _AB_CONTRACTIONS:
+        text = pattern.sub(expanded, text)
+    return text
+
+
+def audiobench_remove_brackets(text: str) -> str:
+    """AudioBench ``remove_parentheses``."""
+    if not any(ch in text for ch in "[({<"):
+        return text
+    return _AB_BRACKETS.sub("", text)
+
+
+def audiobench_remove_fillers(text: str) -> str:
+    """AudioBench ``remove_non_speech_elements`` (``uh umm um er ah`` as whole words)."""
+    return _AB_FILLERS.sub("", text)
+
+
+def space_han_characters(text: str) -> str:
+    """AudioBench ``separate_and_space_chinese``: a space between consecutive Han chars (U+4E00–U+9FFF).
+
+    A Han char next to a Latin letter or digit gets no space (``欢nlp模`` stays one token).
+    """
+    if not _HAN_RUN.search(text):
+        return text
+    return _HAN_PAIR.sub(r"\1 ", text)
+
+
+def audiobench_asr(text: str, *, variant: str = "en") -> str:
+    """AudioBench ``preprocess_text_asr`` (``variant="en"``), ``..._code_switch_chinese`` (``"zh"``)
+    or ``..._code_imda_part4`` (``"imda4"``). Empty results stay empty (the caller maps them to
+    ``empty``)."""
+    normalizer = _imda4_normalizer() if variant == "imda4" else wn_en_normalizer()
+    text = normalizer(text.lower())
+    text = audiobench_digits_to_words(text)
+    text = audiobench_expand_contractions(text)
+    text = audiobench_remove_brackets(text)
+    text = jiwer_chains.audiobench_chain(text)
+    text = audiobench_remove_fillers(text).strip()
+    if variant in ("zh", "imda4"):
+        text = space_han_characters(text)
+    if variant == "imda4":
+        text = _WHITESPACE.sub(" ", text)
+    elif variant not in ("en", "zh"):
+        raise ValueError(f"unknown AudioBench ASR variant {variant!r}; expected en, zh or imda4")
+    return text
+
+
+@cache
+def _imda4_normalizer() -> WhisperEnglishNormalizer:
+    return WhisperEnglishNormalizer(remove_symbols=False)
+
+
+def audiobench_asr_reference(text: str, *, variant: str = "en",
+                             english: Callable[[str], str] | None = None) -> str:
+    """The straightforward rendering of ``preprocess_text_asr``: no guards, no shortcuts.
+
+    Uses whisper-normalizer's ``EnglishNumberNormalizer`` / ``EnglishSpellingNormalizer`` /
+    ``remove_symbols_and_diacritics`` step by step, one ``re.sub`` per table entry and the real
+    ``jiwer.Compose``. Kept as the oracle for the fast path (tests, ``benchmarks/bench_asr_ab.py``).
+    """
+    english = english or _reference_english(remove_symbols=variant != "imda4")
+    text = english(text.lower())
+    for digit, word in AUDIOBENCH_DIGIT_WORDS:
+        text = re.sub(r"\b" + digit + r"\b", word, text)
+    for contraction, expanded in AUDIOBENCH_CONTRACTIONS:
+        text = re.sub(r"\b" + contraction + r"\b", expanded, text)
+    text = re.sub(AUDIOBENCH_BRACKETS_PATTERN, "", text)
+    text = _reference_jiwer_chain()(text)
+    text = re.sub(AUDIOBENCH_FILLERS_PATTERN, "", text).strip()
+    if variant in ("zh", "imda4"):
+        parts = re.split(r"([\u4e00-\u9fff]+)", text)
+        text = "".join(" ".join(part) if re.match(r"[\u4e00-\u9fff]+", part) else part for part in parts)
+    if variant == "imda4":
+        text = re.sub(r"\s+", " ", text)
+    return text
+
+
+@cache
+def _reference_jiwer_chain() -> Callable[[str], str]:
+    return jiwer_chains.jiwer_reference_chain(jiwer_chains.AUDIOBENCH_CHAIN_NAMES)
+
+
+@cache
+def _reference_english(remove_symbols: bool = True) -> Callable[[str], str]:
+    numbers = EnglishNumberNormalizer()
+    spellings = EnglishSpellingNormalizer()
+
+    def english(s: str) -> str:
+        s = s.lower()
+        s = re.sub(r"[<\[][^>\]]*[>\]]", "", s)
+        s = re.sub(r"\(([^)]+?)\)", "", s)
+        s = re.sub(r"\b(hmm|mm|mhm|mmm|uh|um)\b", "", s)
+        s = re.sub(r"\s+'", "'", s)
+        for pattern, replacement in WHISPER_REPLACERS:
+            s = re.sub(pattern, replacement, s)
+        s = re.sub(r"(\d),(\d)", r"\1\2", s)
+        s = re.sub(r"\.([^0-9]|$)", r" \1", s)
+        if remove_symbols:
+            s = remove_symbols_and_diacritics(s, keep=_KEEP_NUMERIC_SYMBOLS)
+        s = numbers(s)
+        s = spellings(s)
+        s = re.sub(r"[.$¢€£]([^0-9])", r" \1", s)
+        s = re.sub(r"([^0-9])%", r"\1 ", s)
+        return re.sub(r"\s+", " ", s)
+
+    return english
+
+
+def wn_en_reference(text: str) -> str:
+    """WN-EN step by step with no shortcuts (the oracle for :func:`wn_en`)."""
+    return _reference_english(True)(text)
