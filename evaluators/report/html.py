@@ -1,0 +1,272 @@
+"""``index.html``: the reproduction report as one self-contained page.
+
+The same content as ``report.md`` plus the charts of :mod:`evaluators.report.plots` inlined as SVG.
+No external URL, no JavaScript framework: the only script records page errors into
+``#page-errors`` (so a headless browser test can read them back from the DOM).
+
+Every number cell carries its exact value in ``data-value`` (and the field name in ``data-field``),
+so tests and scripts can read the page back and compare it with ``results.json``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from html import escape
+from typing import Any
+
+from evaluators.report import plots
+from evaluators.report.formatting import (
+    MISSING,
+    fmt_delta,
+    fmt_interval,
+    fmt_number,
+    fmt_skipped,
+    fmt_tolerance,
+    status_label,
+)
+from evaluators.report.markdown import determinism_columns, format_free
+from evaluators.report.model import Report
+from evaluators.verdict import STATUSES, PaperValueResult
+
+STYLE = """
+:root { --fg:#1f2328; --muted:#59636e; --line:#d1d9e0; --bg:#ffffff; --alt:#f6f8fa; }
+* { box-sizing: border-box; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; color: var(--fg);
+       background: var(--bg); margin: 0 auto; max-width: 1400px; padding: 1.5rem; line-height: 1.45; }
+h1 { margin: 0 0 .25rem; font-size: 1.7rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid var(--line);
+     padding-bottom: .3rem; } h3 { margin: 1.4rem 0 .4rem; font-size: 1.05rem; }
+.meta, .muted { color: var(--muted); font-size: .9rem; }
+.cards { display: flex; flex-wrap: wrap; gap: .6rem; margin: 1rem 0; }
+.card { border: 1px solid var(--line); border-left: 6px solid var(--c); border-radius: 6px; padding: .5rem .9rem;
+        min-width: 9rem; }
+.card .n { font-size: 1.6rem; font-weight: 700; display: block; }
+.headline { font-size: 1.1rem; }
+table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .82rem; width: 100%; }
+th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th { background: var(--alt); position: sticky; top: 0; }
+tr:nth-child(even) td { background: #fbfcfd; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+code, td.id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .78rem; word-break: break-all; }
+.badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; color: #fff; font-size: .75rem;
+         white-space: nowrap; background: var(--c); }
+.chart { margin: .6rem 0 1.2rem; overflow-x: auto; } .chart svg { max-width: 100%; height: auto; }
+details { margin: .3rem 0; } summary { cursor: pointer; }
+ul.ids { columns: 2; font-size: .8rem; }
+#page-errors:not(:empty) { border: 2px solid #cf222e; padding: .5rem; color: #cf222e; }
+"""
+
+ERROR_CAPTURE = """
+(function () {
+  function record(message) {
+    var box = document.getElementById('page-errors');
+    if (box) { var p = document.createElement('p'); p.textContent = String(message); box.appendChild(p); }
+    else { (window.__pageErrors = window.__pageErrors || []).push(String(message)); }
+  }
+  window.addEventListener('error', function (e) { record('error: ' + (e.message || e.type)); }, true);
+  var original = console.error;
+  console.error = function () { record('console.error: ' + Array.prototype.join.call(arguments, ' '));
+                                 return original.apply(console, arguments); };
+  document.addEventListener('DOMContentLoaded', function () {
+    (window.__pageErrors || []).forEach(record);
+    document.body.setAttribute('data-rendered', 'yes');
+  });
+})();
+"""
+
+
+def status_badge(status: str) -> str:
+    colour = plots.STATUS_COLOURS.get(status, "#000")
+    return (f'<span class="badge" style="--c:{colour}" data-status="{escape(status)}">'
+            f"{escape(status_label(status))}</span>")
+
+
+def number_cell(field: str, value: float | None, text: str) -> str:
+    data = "" if value is None else f' data-value="{float(value)!r}"'
+    return f'<td class="num" data-field="{field}"{data}>{escape(text)}</td>'
+
+
+def html_table(headers: Sequence[str], rows: Iterable[Sequence[str]], css_class: str = "") -> str:
+    """Rows are lists of ready ``<td>`` strings."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    body = "\n".join(f"<tr>{''.join(row)}</tr>" for row in rows)
+    cls = f' class="{css_class}"' if css_class else ""
+    return f"<table{cls}><thead><tr>{head}</tr></thead><tbody>\n{body}\n</tbody></table>"
+
+
+def text_cell(value: Any, field: str = "", css: str = "") -> str:
+    text = MISSING if value is None or value == "" else str(value)
+    attributes = (f' data-field="{field}"' if field else "") + (f' class="{css}"' if css else "")
+    return f"<td{attributes}>{escape(text)}</td>"
+
+
+RESULT_HEADERS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance", "interval",
+                  "protocol", "status")
+
+
+def result_row(result: PaperValueResult) -> str:
+    dataset = f"{result.dataset} / {result.split}" if result.split else result.dataset
+    interval_data = (f' data-low="{float(result.interval[0])!r}" data-high="{float(result.interval[1])!r}"'
+                     if result.interval else "")
+    title = escape(" · ".join(part for part in (result.signature or "", result.reason) if part), quote=True)
+    cells = [
+        f'<td class="id" data-field="id" title="{title}">{escape(result.id)}</td>',
+        text_cell(result.model, "model"), text_cell(result.task, "task"), text_cell(dataset, "dataset"),
+        text_cell(result.metric, "metric"),
+        number_cell("published", result.published, fmt_number(result.published)),
+        number_cell("value", result.value, fmt_number(result.value)),
+        number_cell("delta", result.delta, fmt_delta(result.delta)),
+        number_cell("tolerance", result.tolerance, fmt_tolerance(result.tolerance)),
+        f'<td class="num" data-field="interval"{interval_data}>{escape(fmt_interval(result.interval))}</td>',
+        text_cell(result.protocol, "protocol"),
+        f'<td data-field="status">{status_badge(result.status)}</td>',
+    ]
+    return (f'<tr data-id="{escape(result.id, quote=True)}" data-status="{escape(result.status)}">'
+            + "".join(cells) + "</tr>")
+
+
+def chart(svg: str | None, title: str = "") -> str:
+    if not svg:
+        return ""
+    label = f' aria-label="{escape(title, quote=True)}"' if title else ""
+    return f'<figure class="chart" role="img"{label}>{svg}</figure>'
+
+
+def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
+    counts = report.counts()
+    run = report.run
+    parts: list[str] = []
+    commit = run.get("git_commit")
+    meta = [f"generated {escape(report.generated_at)}"]
+    if commit:
+        meta.append(f"commit <code>{escape(commit[:12])}</code>")
+    if run.get("pytest_exit_status") is not None:
+        meta.append(f"pytest exit status {run['pytest_exit_status']}")
+    if run.get("platform"):
+        meta.append(f"{escape(run['platform'])}, Python {escape(str(run.get('python', '')))}")
+    parts.append(f'<header><h1>audiorepro reproduction report</h1><p class="meta">{" · ".join(meta)}</p></header>')
+
+    measured = counts["reproduces"] + counts["differs"]
+    parts.append('<section id="summary"><h2>Summary</h2>')
+    parts.append(f'<p class="headline"><strong><span data-count="reproduces">{counts["reproduces"]}</span> of '
+                 f'<span data-count="measured">{measured}</span> measured published numbers reproduce</strong> '
+                 f'(<span data-count="total">{counts["total"]}</span> checked; '
+                 f'<span data-count="changed">{counts["changed"]}</span> contradict their golden expectation).</p>')
+    cards = [f'<div class="card" style="--c:{plots.STATUS_COLOURS.get(s, "#000")}" data-status="{s}">'
+             f'<span class="n" data-count="{s}">{counts[s]}</span>{escape(status_label(s))}</div>' for s in STATUSES]
+    parts.append(f'<div class="cards">{"".join(cards)}</div></section>')
+
+    changes = report.expectation_changes()
+    parts.append('<section id="changes"><h2>Status changed against the golden expectation</h2>')
+    if changes:
+        rows = [[text_cell(r.id, "id", "id"), text_cell(status_label(r.expected_status), "expected"),
+                 f"<td>{status_badge(r.status)}</td>", number_cell("published", r.published, fmt_number(r.published)),
+                 number_cell("value", r.value, fmt_number(r.value)), number_cell("delta", r.delta, fmt_delta(r.delta)),
+                 text_cell(r.reason, "reason")] for r in changes]
+        parts.append(html_table(["id", "expected", "now", "published", "reproduced", "Δ", "reason"], rows))
+    else:
+        parts.append("<p>None: every measured number has the status its golden entry expects.</p>")
+    parts.append("</section>")
+
+    parts.append('<section id="not-reproduced"><h2>Does not reproduce</h2>')
+    failing = report.not_reproduced()
+    if failing:
+        items = []
+        for r in failing:
+            protocol = f" under <code>{escape(r.protocol)}</code>" if r.protocol else ""
+            interval = f", 95 % interval {escape(fmt_interval(r.interval))}" if r.interval else ""
+            items.append(f'<li data-id="{escape(r.id, quote=True)}"><code>{escape(r.id)}</code> '
+                         f"{status_badge(r.status)}: published {escape(fmt_number(r.published))} {escape(r.unit)}, "
+                         f"reproduced {escape(fmt_number(r.value))}{protocol} (Δ {escape(fmt_delta(r.delta))}, "
+                         f"tolerance {escape(fmt_tolerance(r.tolerance))}{interval}). {escape(r.reason)}</li>")
+        parts.append(f"<ul>{''.join(items)}</ul>")
+    else:
+        parts.append("<p>Every measured number reproduces.</p>")
+    parts.append("</section>")
+
+    charts = plots.published_vs_reproduced(report.results)
+    if charts:
+        parts.append('<section id="published-vs-reproduced"><h2>Published vs reproduced</h2>'
+                     '<p class="muted">Blue: the printed value and its tolerance band. Dot: the reproduced value '
+                     '(colour = status) with its 95 % interval.</p>')
+        parts.extend(chart(svg, title) for title, svg in charts)
+        parts.append("</section>")
+
+    parts.append('<section id="papers"><h2>Results per paper</h2>')
+    for paper, results in report.by_paper().items():
+        summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES if (n := sum(r.status == s for r in results)))
+        parts.append(f'<h3>{escape(paper)}</h3><p class="muted">{len(results)} numbers: {escape(summary)}.</p>')
+        head = "".join(f"<th>{escape(h)}</th>" for h in RESULT_HEADERS)
+        body = "\n".join(result_row(r) for r in results)
+        parts.append(f'<table class="results" data-paper="{escape(paper, quote=True)}"><thead><tr>{head}</tr>'
+                     f"</thead><tbody>\n{body}\n</tbody></table>")
+    parts.append("</section>")
+
+    spread = report.prediction_sets()
+    if spread:
+        parts.append('<section id="protocol-sweep"><h2>Protocol sweep per prediction set</h2>'
+                     '<p class="muted">The same predictions under every applicable protocol (blue: the protocol of '
+                     "the golden entry; dashed: published values).</p>")
+        for prediction_file, results in spread.items():
+            parts.append(f"<h3><code>{escape(prediction_file)}</code></h3>")
+            parts.append(chart(plots.protocol_spread(prediction_file, results), prediction_file))
+            parts.append(html_table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results)))
+        parts.append("</section>")
+
+    skips = report.skip_reasons()
+    if skips:
+        parts.append('<section id="skips"><h2>Not measured, by reason</h2>')
+        for reason, ids in skips.items():
+            listing = "".join(f"<li><code>{escape(i)}</code></li>" for i in ids)
+            parts.append(f'<details><summary><strong data-count="skip">{len(ids)}</strong> × {escape(reason)}'
+                         f'</summary><ul class="ids">{listing}</ul></details>')
+        parts.append("</section>")
+
+    if report.determinism:
+        keys = determinism_columns(report.determinism)
+        rows = [[text_cell(format_free(row.get(k)), k) for k in keys] for row in report.determinism]
+        parts.append('<section id="determinism"><h2>Determinism</h2>' + html_table(keys, rows) + "</section>")
+
+    groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
+    if groups:
+        parts.append('<section id="citations"><h2>The same number as reported by different papers</h2>')
+        for group in groups:
+            parts.append(f"<h3>{escape(str(group.get('model')))} — {escape(str(group.get('dataset')))} / "
+                         f"{escape(str(group.get('split')))} — {escape(str(group.get('metric')))}</h3>")
+            rows = [[text_cell(v.get("paper")), text_cell(format_free(v.get("value")), css="num"),
+                     text_cell(v.get("unit")), text_cell(v.get("id"), css="id"), text_cell(v.get("source"))]
+                    for v in group.get("values", [])]
+            parts.append(html_table(["paper", "value", "unit", "id", "source"], rows))
+        parts.append("</section>")
+
+    trend_svg = plots.trend(history)
+    if trend_svg:
+        parts.append(f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>')
+
+    if report.notes:
+        parts.append('<section id="notes"><h2>Notes</h2><ul>'
+                     + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul></section>")
+
+    parts.append('<div id="page-errors"></div>')
+    body = "\n".join(p for p in parts if p)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>audiorepro reproduction report</title>"
+            f"<script>{ERROR_CAPTURE}</script><style>{STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+
+
+def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:
+    rows: dict[str, list[str]] = {}
+    for r in results:
+        if r.protocol and r.protocol not in rows:
+            rows[r.protocol] = [f'<td data-field="protocol"><strong>{escape(r.protocol)}</strong></td>',
+                                number_cell("value", r.value, fmt_number(r.value)),
+                                number_cell("n", r.n, str(r.n) if r.n is not None else MISSING),
+                                text_cell(fmt_skipped(r.skipped)), text_cell(r.signature, css="id")]
+    for r in results:
+        for s in r.sweep:
+            if s.protocol not in rows:
+                value = (number_cell("value", s.value, fmt_number(s.value)) if s.available
+                         else text_cell(f"unavailable: {s.reason or ''}", "value"))
+                rows[s.protocol] = [text_cell(s.protocol, "protocol"), value, number_cell("n", s.n, str(s.n)),
+                                    text_cell(fmt_skipped(s.skipped)), text_cell(s.signature, css="id")]
+    return list(rows.values())

@@ -1,0 +1,179 @@
+"""``report.md``: the reproduction report as GitHub-flavoured markdown.
+
+Sections: headline counts; numbers whose status contradicts their golden expectation; the "does not
+reproduce" list with reasons; one table per paper; the protocol sweep per prediction set; numbers
+not measured, grouped by reason; determinism results (when run); the citation side-by-side view
+(when the golden registry provides it). Long lists are folded in ``<details>`` (GitHub renders it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from evaluators.report.formatting import (
+    MISSING,
+    STATUS_EMOJI,
+    fmt_delta,
+    fmt_interval,
+    fmt_number,
+    fmt_skipped,
+    fmt_tolerance,
+    status_label,
+)
+from evaluators.report.model import Report
+from evaluators.verdict import STATUSES, PaperValueResult
+
+RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
+                  "interval", "protocol", "status")
+
+
+def cell(value: Any) -> str:
+    """A markdown table cell: pipes escaped, newlines flattened."""
+    text = MISSING if value is None or value == "" else str(value)
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(cell(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines.extend("| " + " | ".join(cell(v) for v in row) + " |" for row in rows)
+    return lines
+
+
+def status_text(status: str) -> str:
+    return f"{STATUS_EMOJI.get(status, '')} {status_label(status)}".strip()
+
+
+def result_row(result: PaperValueResult) -> list[str]:
+    dataset = f"{result.dataset} / {result.split}" if result.split else result.dataset
+    return [f"`{result.id}`", result.model, result.task, dataset, result.metric, fmt_number(result.published),
+            fmt_number(result.value), fmt_delta(result.delta), fmt_tolerance(result.tolerance),
+            fmt_interval(result.interval), result.protocol or MISSING, status_text(result.status)]
+
+
+def render_markdown(report: Report) -> str:
+    counts = report.counts()
+    run = report.run
+    lines = ["# audiorepro reproduction report", ""]
+    commit = run.get("git_commit")
+    lines.append(f"Generated {report.generated_at}" + (f" at commit `{commit[:12]}`" if commit else "")
+                 + (f", pytest exit status {run['pytest_exit_status']}" if run.get("pytest_exit_status") is not None
+                    else "") + ".")
+    lines.append("")
+    measured = counts["reproduces"] + counts["differs"]
+    lines.append(f"**{counts['reproduces']} of {measured} measured published numbers reproduce** "
+                 f"({counts['total']} checked; {counts['changed']} contradict their golden expectation).")
+    lines.append("")
+    lines += table(["status", "numbers"], [[status_text(s), counts[s]] for s in STATUSES]
+                   + [["total", counts["total"]], ["changed vs golden expectation", counts["changed"]]])
+    lines.append("")
+
+    changes = report.expectation_changes()
+    lines += ["## Status changed against the golden expectation", ""]
+    if changes:
+        lines += table(["id", "expected", "now", "published", "reproduced", "Δ", "reason"],
+                       [[f"`{r.id}`", status_label(r.expected_status), status_text(r.status), fmt_number(r.published),
+                         fmt_number(r.value), fmt_delta(r.delta), r.reason] for r in changes])
+    else:
+        lines.append("None: every measured number has the status its golden entry expects.")
+    lines.append("")
+
+    lines += ["## Does not reproduce", ""]
+    failing = report.not_reproduced()
+    if failing:
+        for r in failing:
+            interval = f", 95 % interval {fmt_interval(r.interval)}" if r.interval else ""
+            protocol = f" under `{r.protocol}`" if r.protocol else ""
+            lines.append(f"- `{r.id}` ({status_label(r.status)}): published {fmt_number(r.published)} {r.unit}, "
+                         f"reproduced {fmt_number(r.value)}{protocol} (Δ {fmt_delta(r.delta)}, tolerance "
+                         f"{fmt_tolerance(r.tolerance)}{interval}). {cell(r.reason) if r.reason else ''}".rstrip())
+    else:
+        lines.append("Every measured number reproduces.")
+    lines.append("")
+
+    lines += ["## Results per paper", ""]
+    for paper, results in report.by_paper().items():
+        summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES
+                            if (n := sum(r.status == s for r in results)))
+        lines += [f"### {paper}", "", f"{len(results)} numbers: {summary}.", ""]
+        lines += table(RESULT_COLUMNS, [result_row(r) for r in results])
+        lines.append("")
+
+    spread = report.prediction_sets()
+    if spread:
+        lines += ["## Protocol sweep per prediction set", "",
+                  "The same predictions scored under every applicable protocol: how far the protocol alone moves "
+                  "the number.", ""]
+        for prediction_file, results in spread.items():
+            lines += [f"### `{prediction_file}`", ""]
+            lines += table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results))
+            lines.append("")
+
+    skips = report.skip_reasons()
+    if skips:
+        lines += ["## Not measured, by reason", ""]
+        for reason, ids in skips.items():
+            lines += ["<details>", f"<summary>{len(ids)} × {escape_html(reason)}</summary>", ""]
+            lines += [f"- `{identifier}`" for identifier in ids]
+            lines += ["", "</details>", ""]
+
+    if report.determinism:
+        lines += ["## Determinism", ""]
+        keys = determinism_columns(report.determinism)
+        lines += table(keys, [[format_free(row.get(k)) for k in keys] for row in report.determinism])
+        lines.append("")
+
+    groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
+    if groups:
+        lines += ["## The same number as reported by different papers", ""]
+        for group in groups:
+            lines += [f"### {group.get('model')} — {group.get('dataset')} / {group.get('split')} — "
+                      f"{group.get('metric')}", ""]
+            lines += table(["paper", "value", "unit", "id", "source"],
+                           [[v.get("paper"), format_free(v.get("value")), v.get("unit"), f"`{v.get('id')}`",
+                             v.get("source")] for v in group.get("values", [])])
+            lines.append("")
+
+    if report.notes:
+        lines += ["## Notes", ""] + [f"- {note}" for note in report.notes] + [""]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:
+    """protocol, value, n, skipped, signature: the main protocol(s) first, then the sweep."""
+    rows: dict[str, list[str]] = {}
+    for r in results:
+        if r.protocol and r.protocol not in rows:
+            rows[r.protocol] = [f"**{r.protocol}**", fmt_number(r.value), fmt_number(r.n, 0) if r.n is not None
+                                else MISSING, fmt_skipped(r.skipped), f"`{r.signature}`" if r.signature else MISSING]
+    for r in results:
+        for s in r.sweep:
+            if s.protocol not in rows:
+                value = fmt_number(s.value) if s.available else f"unavailable: {s.reason or ''}".strip()
+                rows[s.protocol] = [s.protocol, value, str(s.n), fmt_skipped(s.skipped),
+                                    f"`{s.signature}`" if s.signature else MISSING]
+    return list(rows.values())
+
+
+def determinism_columns(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """Union of the keys of free-form determinism records, in first-seen order."""
+    keys: list[str] = []
+    for row in rows:
+        keys.extend(k for k in row if k not in keys)
+    return keys
+
+
+def format_free(value: Any) -> str:
+    if isinstance(value, bool) or value is None:
+        return MISSING if value is None else str(value).lower()
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(format_free(v) for v in value)
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {format_free(v)}" for k, v in value.items())
+    return str(value)
+
+
+def escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -1,0 +1,219 @@
+"""The reproduction report as data: every checked published number, plus run facts.
+
+A :class:`Report` is what ``results.json`` holds (schema: ``results.schema.json``, documented in
+``docs/report.md``). The markdown, HTML and plots are pure renderings of it, so ``audiorepro report``
+can re-render any saved ``results.json`` and two runs can be compared with ``audiorepro diff``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from evaluators import __version__
+from evaluators.errors import AudioreproError
+from evaluators.verdict import STATUSES, PaperValueResult
+
+#: version of the ``results.json`` layout; bump on an incompatible change
+SCHEMA_VERSION = 1
+
+#: statuses that a golden entry can *expect* and that a run can contradict
+CHECKED_STATUSES = ("reproduces", "differs")
+#: statuses meaning "this number was not measured" (skips): never a change of status
+NOT_MEASURED_STATUSES = ("no_predictions", "unavailable")
+
+
+class ReportFormatError(AudioreproError, ValueError):
+    """A ``results.json`` (or ``history.jsonl``) that cannot be read as a report. Names the file and where."""
+
+    def __init__(self, path: object, message: str):
+        self.path = str(path)
+        super().__init__(f"{self.path}: {message}")
+
+
+def is_expectation_change(result: PaperValueResult) -> bool:
+    """True when a measured number contradicts its golden expectation.
+
+    ``reproduces`` expected but the run says ``differs`` or ``error`` (or the reverse for ``differs``).
+    ``unknown`` expectations and numbers that were not measured (no predictions, unavailable) never count.
+    """
+    if result.expected_status not in CHECKED_STATUSES:
+        return False
+    if result.status in NOT_MEASURED_STATUSES:
+        return False
+    return result.status != result.expected_status
+
+
+def git_commit(cwd: Path | None = None) -> str | None:
+    """The checked-out commit (``GITHUB_SHA`` in GitHub Actions), or None outside a git checkout."""
+    if os.environ.get("GITHUB_SHA"):
+        return os.environ["GITHUB_SHA"]
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=cwd, capture_output=True, text=True, timeout=5,
+                             check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    commit = out.stdout.strip()
+    return commit if out.returncode == 0 and commit else None
+
+
+def run_facts(*, exit_status: int | None = None, data_dir: str | None = None, cwd: Path | None = None,
+              ) -> dict[str, Any]:
+    """What identifies a run: commit, versions, machine, pytest exit status, data directory."""
+    return {
+        "git_commit": git_commit(cwd),
+        "audiorepro_version": __version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "pytest_exit_status": exit_status,
+        "data_dir": data_dir,
+        "ci": os.environ.get("CI", "").lower() == "true",
+    }
+
+
+def now_utc() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Report:
+    """Everything one run found out. Rendered to ``results.json``, ``report.md`` and ``index.html``."""
+
+    results: list[PaperValueResult] = field(default_factory=list)
+    determinism: list[dict[str, Any]] = field(default_factory=list)
+    skipped_tests: list[dict[str, str]] = field(default_factory=list)  # paper_values tests with no result
+    citations: list[dict[str, Any]] | None = None  # evaluators.golden.comparison_groups(...) when available
+    run: dict[str, Any] = field(default_factory=dict)
+    generated_at: str = field(default_factory=now_utc)
+    notes: list[str] = field(default_factory=list)
+
+    # ----------------------------------------------------------------- summaries
+    def counts(self) -> dict[str, int]:
+        """Results per status (every status present, zeros included) plus ``total`` and ``changed``."""
+        counter = Counter(result.status for result in self.results)
+        counts = {status: counter.get(status, 0) for status in STATUSES}
+        counts["total"] = len(self.results)
+        counts["changed"] = len(self.expectation_changes())
+        return counts
+
+    def expectation_changes(self) -> list[PaperValueResult]:
+        """Numbers whose status contradicts their golden expectation (what makes the nightly job fail)."""
+        return [result for result in self.results if is_expectation_change(result)]
+
+    def not_reproduced(self) -> list[PaperValueResult]:
+        """Measured numbers that do not reproduce (status ``differs`` or ``error``), worst first."""
+        rows = [result for result in self.results if result.status in ("differs", "error")]
+        return sorted(rows, key=lambda r: (r.status != "error", -abs(r.delta) if r.delta is not None else 0.0, r.id))
+
+    def by_paper(self) -> dict[str, list[PaperValueResult]]:
+        groups: dict[str, list[PaperValueResult]] = defaultdict(list)
+        for result in sorted(self.results, key=lambda r: (r.paper, r.id)):
+            groups[result.paper].append(result)
+        return dict(groups)
+
+    def skip_reasons(self) -> dict[str, list[str]]:
+        """Reason → ids (or test ids) of numbers not measured, most frequent reason first."""
+        groups: dict[str, list[str]] = defaultdict(list)
+        for result in self.results:
+            if result.status in NOT_MEASURED_STATUSES:
+                groups[f"{result.status}: {result.reason or 'no reason given'}"].append(result.id)
+        for test in self.skipped_tests:
+            groups[f"skipped: {test.get('reason') or 'no reason given'}"].append(test.get("test", "?"))
+        return dict(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
+
+    def prediction_sets(self) -> dict[str, list[PaperValueResult]]:
+        """Prediction file → the measured results computed from it (those with a value or a sweep)."""
+        groups: dict[str, list[PaperValueResult]] = defaultdict(list)
+        for result in self.results:
+            if result.prediction_file and (result.value is not None or result.sweep):
+                groups[result.prediction_file].append(result)
+        return dict(sorted(groups.items()))
+
+    def is_empty(self) -> bool:
+        return not self.results and not self.determinism and not self.skipped_tests
+
+    # ----------------------------------------------------------------- (de)serialisation
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generated_at": self.generated_at,
+            "run": dict(self.run),
+            "counts": self.counts(),
+            "results": [result.to_dict() for result in sorted(self.results, key=lambda r: r.id)],
+            "skipped_tests": list(self.skipped_tests),
+            "determinism": [dict(row) for row in self.determinism],
+            "citations": self.citations,
+            "notes": list(self.notes),
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False, default=_json_default) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Report:
+        return cls(
+            results=[PaperValueResult.from_dict(row) for row in data.get("results", [])],
+            determinism=[dict(row) for row in data.get("determinism", [])],
+            skipped_tests=[dict(row) for row in data.get("skipped_tests", [])],
+            citations=data.get("citations"),
+            run=dict(data.get("run", {})),
+            generated_at=data.get("generated_at") or now_utc(),
+            notes=list(data.get("notes", [])),
+        )
+
+
+def _json_default(value: Any) -> Any:
+    """numpy scalars and other number-likes that tests may attach."""
+    for cast in (int, float):
+        try:
+            number = cast(value)
+        except (TypeError, ValueError):
+            continue
+        if number == value:
+            return number
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    return str(value)
+
+
+def sanitize(value: Any) -> Any:
+    """JSON-safe copy of free-form data: NaN/inf become None, numpy scalars become numbers."""
+    if isinstance(value, Mapping):
+        return {str(k): sanitize(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [sanitize(v) for v in value]
+    if isinstance(value, float):
+        return value if value == value and value not in (float("inf"), float("-inf")) else None
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    converted = _json_default(value)
+    return sanitize(converted) if not isinstance(converted, str) else converted
+
+
+def merge_reports(reports: Iterable[Report]) -> Report:
+    """One report from several (later files win for the same result id); run facts from the last."""
+    reports = list(reports)
+    if not reports:
+        return Report()
+    by_id: dict[str, PaperValueResult] = {}
+    determinism: list[dict[str, Any]] = []
+    skipped: dict[str, dict[str, str]] = {}
+    citations = None
+    notes: list[str] = []
+    for report in reports:
+        by_id.update({result.id: result for result in report.results})
+        determinism.extend(report.determinism)
+        skipped.update({row.get("test", ""): row for row in report.skipped_tests})
+        citations = report.citations if report.citations is not None else citations
+        notes.extend(note for note in report.notes if note not in notes)
+    return Report(results=list(by_id.values()), determinism=determinism, skipped_tests=list(skipped.values()),
+                  citations=citations, run=dict(reports[-1].run), generated_at=reports[-1].generated_at,
+                  notes=notes)

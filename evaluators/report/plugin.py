@@ -1,0 +1,179 @@
+"""pytest plugin: collect every ``paper_values`` result and write the reproduction report.
+
+Registered from the root ``conftest.py`` (``pytest_plugins = ["evaluators.report.plugin"]``).
+
+* Results travel in ``report.user_properties`` (see :mod:`evaluators.verdict`), so they reach the
+  controller under pytest-xdist; they are collected in ``pytest_runtest_logreport`` and written once,
+  at ``pytest_sessionfinish``, on the controller (never on an xdist worker).
+* The report goes to ``--report-dir`` (default ``reports/``): ``results.json``, ``report.md``,
+  ``index.html`` and one more line in ``history.jsonl``.
+* A run that collected **no** paper_values or determinism result (e.g. ``pytest tests/unit``) writes
+  nothing and leaves an existing report alone.
+* ``paper_values`` tests that skip without attaching a result are listed with their skip reason.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluators.errors import AudioreproError
+from evaluators.report.model import Report, run_facts, sanitize
+from evaluators.report.writer import HTML_NAME, write_report
+from evaluators.verdict import DETERMINISM_PROPERTY_KEY, USER_PROPERTY_KEY, PaperValueResult
+
+PLUGIN_NAME = "audiorepro-report"
+#: outcome precedence when the phases of one test disagree (teardown error beats a passed call)
+_RANK = {None: 0, "passed": 1, "skipped": 1, "xfailed": 1, "xpassed": 1, "failed": 2, "error": 3}
+
+
+@dataclass
+class _TestState:
+    properties: list[tuple[str, Any]] = field(default_factory=list)
+    outcome: str | None = None
+    skip_reason: str = ""
+    paper_values: bool = False
+
+
+def _skip_reason(report: pytest.TestReport) -> str:
+    longrepr = report.longrepr
+    if isinstance(longrepr, tuple) and len(longrepr) == 3:
+        text = str(longrepr[2])
+    else:
+        text = str(longrepr or "")
+    return text.removeprefix("Skipped: ").strip()
+
+
+def _phase_outcome(report: pytest.TestReport) -> str | None:
+    xfail = hasattr(report, "wasxfail")
+    if report.failed:
+        return "failed" if report.when == "call" else "error"
+    if report.skipped:
+        return "xfailed" if xfail else "skipped"
+    if report.when == "call":
+        return "xpassed" if xfail else "passed"
+    return None
+
+
+class ReportCollector:
+    """Collects results from test reports and writes the report at the end of the session."""
+
+    def __init__(self, config: pytest.Config):
+        self.config = config
+        self.tests: dict[str, _TestState] = {}
+        self.written: list[Path] = []
+        self.summary: str | None = None
+        self.failure: str | None = None
+
+    # -------------------------------------------------------------- collecting
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        state = self.tests.setdefault(report.nodeid, _TestState())
+        if report.user_properties:
+            state.properties = list(report.user_properties)  # cumulative per item: the latest phase has all
+        if "paper_values" in report.keywords:
+            state.paper_values = True
+        outcome = _phase_outcome(report)
+        if _RANK.get(outcome, 0) > _RANK.get(state.outcome, 0):
+            state.outcome = outcome
+        if report.skipped and not hasattr(report, "wasxfail"):
+            state.skip_reason = _skip_reason(report)
+
+    def build_report(self, exit_status: int | None = None) -> Report:
+        results: list[PaperValueResult] = []
+        determinism: list[dict[str, Any]] = []
+        skipped_tests: list[dict[str, str]] = []
+        notes: list[str] = []
+        for nodeid, state in self.tests.items():
+            attached = False
+            for key, value in state.properties:
+                if key == USER_PROPERTY_KEY:
+                    attached = True
+                    try:
+                        result = PaperValueResult.from_dict(value)
+                    except (TypeError, ValueError) as error:
+                        notes.append(f"{nodeid}: attached result could not be read: {error}")
+                        continue
+                    result.test, result.outcome = nodeid, state.outcome
+                    results.append(result)
+                elif key == DETERMINISM_PROPERTY_KEY:
+                    attached = True
+                    row = sanitize(value) if isinstance(value, dict) else {"value": sanitize(value)}
+                    determinism.append({"test": nodeid, **row} if "test" not in row else row)
+            if state.paper_values and not attached and state.outcome == "skipped":
+                skipped_tests.append({"test": nodeid, "reason": state.skip_reason})
+            elif state.paper_values and not attached and state.outcome in ("failed", "error"):
+                notes.append(f"{nodeid}: {state.outcome} without attaching a result")
+        ids: dict[str, str] = {}
+        for result in results:
+            if result.id in ids:
+                notes.append(f"result id {result.id!r} attached by both {ids[result.id]} and {result.test}")
+            ids[result.id] = result.test or ""
+        data_dir = self.config.getoption("--data-dir", default=None)
+        report = Report(results=results, determinism=determinism, skipped_tests=skipped_tests, notes=notes,
+                        run=run_facts(exit_status=exit_status, data_dir=str(data_dir) if data_dir else None,
+                                      cwd=self.config.rootpath))
+        if results:
+            report.citations = citation_groups(report.notes)
+        return report
+
+    # -------------------------------------------------------------- writing
+    def report_dir(self) -> Path:
+        value = (self.config.getoption("--report-dir", default=None) or os.environ.get("AUDIOREPRO_REPORT_DIR")
+                 or "reports")
+        return Path(value).expanduser()
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        report = self.build_report(int(exitstatus))
+        if report.is_empty():
+            return
+        out_dir = self.report_dir()
+        try:
+            self.written = write_report(report, out_dir)
+        except (OSError, AudioreproError) as error:
+            self.failure = f"audiorepro report NOT written to {out_dir}: {error}"
+            return
+        counts = report.counts()
+        self.summary = (f"audiorepro report: {out_dir / HTML_NAME} — {counts['reproduces']} reproduce, "
+                        f"{counts['differs']} differ, {counts['no_predictions']} without predictions, "
+                        f"{counts['unavailable']} unavailable, {counts['error']} errors; "
+                        f"{counts['changed']} changed vs golden expectation")
+        if report.determinism:
+            self.summary += f"; {len(report.determinism)} determinism records"
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.summary:
+            terminalreporter.write_line(self.summary)
+        if self.failure:
+            terminalreporter.write_line(self.failure, red=True)
+
+
+def citation_groups(notes: list[str]) -> list[dict[str, Any]] | None:
+    """``evaluators.golden.comparison_groups`` over every golden entry, or None when the registry lacks it."""
+    try:
+        from evaluators import golden
+    except ImportError:
+        return None
+    group_entries = getattr(golden, "comparison_groups", None)
+    load = next((getattr(golden, name) for name in ("load_all", "load_golden", "load_entries")
+                 if callable(getattr(golden, name, None))), None)
+    if group_entries is None or load is None:
+        return None
+    try:
+        return sanitize(list(group_entries(load())))
+    except Exception as error:  # noqa: BLE001  (a broken registry must not lose the report)
+        notes.append(f"citation view omitted: evaluators.golden failed: {type(error).__name__}: {error}")
+        return None
+
+
+def _is_xdist_worker(config: pytest.Config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not _is_xdist_worker(config) and not config.pluginmanager.has_plugin(PLUGIN_NAME):
+        config.pluginmanager.register(ReportCollector(config), PLUGIN_NAME)
