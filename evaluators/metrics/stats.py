@@ -6,13 +6,16 @@ the same input always gives the same interval, and they never touch text: the me
 
 Conventions reproduced from published work:
 * SAKURA's ± values are 95 % Wald intervals ``1.96·sqrt(p(1−p)/n)`` with n = 500 (protocols.md §12.3).
+* jaeeewon's SAKURA scripts add 1e−9 under the root: ``1.96·sqrt(p(1−p)/n + 1e−9)`` (§12.4).
 * Bootstrap percentile intervals follow sacreBLEU's ``estimate_ci`` (1,000 resamples by default).
+* Agreement between a list of published values and reproduced ones: Lin's concordance correlation
+  coefficient with population statistics, as jaeeewon reports it for SAKURA (§12.4).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,20 +54,30 @@ def wald_interval(p: float, n: int, z: float = Z_95) -> Interval:
     return Interval(p - half, p + half, method="wald")
 
 
-def wald_half_width(p: float, n: int, z: float = 1.96) -> float:
-    """The ± a paper prints for accuracy ``p`` (fraction) with ``n`` items; SAKURA uses z = 1.96."""
-    return z * math.sqrt(max(p * (1 - p), 0.0) / n)
+def wald_half_width(p: float, n: int, z: float = 1.96, epsilon: float = 0.0) -> float:
+    """The ± a paper prints for accuracy ``p`` (fraction) with ``n`` items; SAKURA uses z = 1.96.
+
+    ``epsilon`` is added under the square root (jaeeewon's scripts use 1e−9).
+    """
+    if n <= 0:
+        raise ValueError("n must be positive")
+    return z * math.sqrt(max(p * (1 - p), 0.0) / n + epsilon)
 
 
 def wilson_interval(correct: float, n: int, z: float = Z_95) -> Interval:
     """Wilson score interval for ``correct`` successes out of ``n``; stays inside [0, 1]."""
     if n <= 0:
         raise ValueError("n must be positive")
+    if not 0 <= correct <= n:
+        raise ValueError(f"correct must lie in [0, n]; got {correct} of {n}")
     p = correct / n
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return Interval(max(0.0, centre - half), min(1.0, centre + half), method="wilson")
+    # exact at the ends (rounding would otherwise leave 0 or 1 just outside the interval)
+    low = 0.0 if correct == 0 else min(p, max(0.0, centre - half))
+    high = 1.0 if correct == n else max(p, min(1.0, centre + half))
+    return Interval(low, high, method="wilson")
 
 
 def _resample_indices(n: int, resamples: int, seed: int) -> np.ndarray:
@@ -128,15 +141,36 @@ def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray,
     stats_b = np.asarray(stats_b, dtype=float)
     if stats_a.shape[0] != stats_b.shape[0]:
         raise ValueError(f"paired bootstrap needs the same items: {stats_a.shape[0]} vs {stats_b.shape[0]}")
+    if stats_a.shape[0] == 0:
+        raise ValueError("paired bootstrap needs at least one item")
     diff = float(aggregate_a(stats_a) - aggregate_b(stats_b))
     indices = _resample_indices(stats_a.shape[0], resamples, seed)
     diffs = np.empty(resamples)
     for start in range(0, resamples, _CHUNK):
         chunk = indices[start:start + _CHUNK]
         diffs[start:start + len(chunk)] = aggregate_a(stats_a[chunk]) - aggregate_b(stats_b[chunk])
+    diffs = diffs[~np.isnan(diffs)]
+    if diffs.size == 0:
+        return PairedComparison(diff, Interval(math.nan, math.nan, level, method="paired-bootstrap"), math.nan)
     alpha = (1 - level) / 2
     low, high = np.quantile(diffs, [alpha, 1 - alpha])
     below = np.count_nonzero(diffs <= 0)
     above = np.count_nonzero(diffs >= 0)
-    p_value = min(1.0, 2 * (min(below, above) + 1) / (resamples + 1))
-    return PairedComparison(diff, Interval(float(low), float(high), level, method=f"paired-bootstrap-{resamples}"), p_value)
+    p_value = min(1.0, 2 * (min(below, above) + 1) / (diffs.size + 1))
+    interval = Interval(float(low), float(high), level, method=f"paired-bootstrap-{resamples}")
+    return PairedComparison(diff, interval, p_value)
+
+
+def concordance_correlation(x: Sequence[float], y: Sequence[float]) -> float:
+    """Lin's CCC ``2·cov(x, y) / (var x + var y + (mean x − mean y)²)`` with population (ddof 0) moments.
+
+    >>> round(concordance_correlation([1, 2, 3], [2, 3, 4]), 4)
+    0.5714
+    """
+    a = np.asarray(x, dtype=float)
+    b = np.asarray(y, dtype=float)
+    if a.shape != b.shape or a.ndim != 1 or a.size == 0:
+        raise ValueError(f"need two non-empty lists of the same length, got {a.shape} and {b.shape}")
+    covariance = float(np.mean((a - a.mean()) * (b - b.mean())))
+    denominator = float(a.var() + b.var() + (a.mean() - b.mean()) ** 2)
+    return 2 * covariance / denominator if denominator else float("nan")

@@ -1,0 +1,194 @@
+"""Confidence intervals and paired comparisons (evaluators/metrics/stats.py), against hand-computed
+values, scipy's Wilson interval, and the ± values SAKURA prints (protocols.md §12.3–12.4)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from scipy.stats import binomtest
+
+from evaluators.metrics.base import ratio_aggregate
+from evaluators.metrics.stats import (
+    Z_95,
+    Interval,
+    bootstrap_distribution,
+    bootstrap_interval,
+    concordance_correlation,
+    paired_bootstrap,
+    wald_half_width,
+    wald_interval,
+    wilson_interval,
+)
+from evaluators.predictions.base import PredictionSet
+from evaluators.protocols import get_protocol
+
+
+def corpus(stats):
+    return ratio_aggregate(stats, "corpus")
+
+
+def accuracy_stats(correct: int, n: int) -> np.ndarray:
+    return np.array([[1.0, 1.0]] * correct + [[0.0, 1.0]] * (n - correct))
+
+
+# -- Wald ------------------------------------------------------------------------------------------
+
+def test_wald_interval_by_hand():
+    interval = wald_interval(0.5, 100)
+    half = Z_95 * math.sqrt(0.25 / 100)
+    assert half == pytest.approx(0.0979982, abs=1e-7)
+    assert (interval.low, interval.high) == pytest.approx((0.5 - half, 0.5 + half))
+    assert interval.method == "wald" and interval.half_width == pytest.approx(half)
+
+
+def test_wald_is_not_clipped_like_published_plus_minus():
+    interval = wald_interval(0.01, 10)
+    assert interval.low < 0.0
+
+
+@pytest.mark.parametrize(("accuracy_percent", "printed_plus_minus"), [
+    (59.8, 4.3), (21.8, 3.6), (19.8, 3.5), (68.6, 4.1), (42.5, 4.3), (81.2, 3.4),
+])
+def test_sakura_plus_minus_is_wald_with_n_500(accuracy_percent, printed_plus_minus):
+    assert round(wald_half_width(accuracy_percent / 100, 500) * 100, 1) == printed_plus_minus
+
+
+def test_sakura_average_uses_averaged_accuracy_not_mean_of_intervals():
+    tracks = [0.598, 0.218, 0.198, 0.686]
+    mean_of_cis = np.mean([wald_half_width(p, 500) for p in tracks]) * 100
+    assert round(mean_of_cis, 1) == 3.9
+    assert round(wald_half_width(np.mean(tracks), 500) * 100, 1) == 4.3
+    assert round(wald_half_width(np.mean(tracks), 2000) * 100, 1) == 2.2
+
+
+def test_jaeeewon_epsilon_under_the_root():
+    assert wald_half_width(0.0, 500, epsilon=1e-9) == pytest.approx(1.96 * math.sqrt(1e-9))
+    assert wald_half_width(0.0, 500) == 0.0
+
+
+@pytest.mark.parametrize("bad_n", [0, -3])
+def test_wald_rejects_empty_samples(bad_n):
+    with pytest.raises(ValueError, match="n must be positive"):
+        wald_interval(0.5, bad_n)
+    with pytest.raises(ValueError, match="n must be positive"):
+        wald_half_width(0.5, bad_n)
+
+
+# -- Wilson ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("correct", "n"), [(8, 10), (0, 7), (7, 7), (645, 1000), (1, 3)])
+def test_wilson_matches_scipy(correct, n):
+    ours = wilson_interval(correct, n)
+    reference = binomtest(correct, n).proportion_ci(confidence_level=0.95, method="wilson")
+    assert (ours.low, ours.high) == pytest.approx((reference.low, reference.high), abs=1e-12)
+
+
+def test_wilson_by_hand_and_bounds():
+    assert (wilson_interval(8, 10).low, wilson_interval(8, 10).high) == pytest.approx((0.49016, 0.94332), abs=1e-5)
+    assert wilson_interval(0, 5).low == 0.0 and wilson_interval(5, 5).high == 1.0
+
+
+@pytest.mark.parametrize(("correct", "n"), [(-1, 5), (6, 5), (0, 0)])
+def test_wilson_rejects_impossible_counts(correct, n):
+    with pytest.raises(ValueError):
+        wilson_interval(correct, n)
+
+
+# -- bootstrap -------------------------------------------------------------------------------------
+
+def test_bootstrap_is_deterministic_for_a_seed():
+    rng = np.random.default_rng(0)
+    stats = np.column_stack([rng.integers(0, 5, 200), rng.integers(5, 15, 200)]).astype(float)
+    first = bootstrap_interval(stats, corpus, seed=7)
+    assert bootstrap_interval(stats, corpus, seed=7) == first
+    assert bootstrap_interval(stats, corpus, seed=8) != first
+    assert first.method == "bootstrap-1000" and first.contains(float(corpus(stats)))
+
+
+def test_bootstrap_of_identical_items_is_a_point():
+    stats = np.array([[1.0, 4.0]] * 30)
+    interval = bootstrap_interval(stats, corpus)
+    assert interval.low == interval.high == 0.25
+
+
+def test_bootstrap_accuracy_is_close_to_wald_for_large_n():
+    stats = accuracy_stats(300, 1000)
+    interval = bootstrap_interval(stats, corpus, resamples=2000)
+    assert interval.half_width == pytest.approx(wald_interval(0.3, 1000).half_width, rel=0.1)
+
+
+def test_bootstrap_distribution_resamples_items_not_tokens():
+    # corpus WER of one long item (50 edits / 100 words) and one short perfect item (0 / 1):
+    # each resample is one of {both long, mixed, both short}: 0.5, 50/101, 0.0
+    stats = np.array([[50.0, 100.0], [0.0, 1.0]])
+    values = bootstrap_distribution(stats, corpus, resamples=500, seed=1)
+    assert set(np.round(values, 6)) <= {0.5, round(50 / 101, 6), 0.0}
+    assert values.shape == (500,)
+
+
+def test_bootstrap_ignores_undefined_resamples_and_reports_nan_when_all_are():
+    assert math.isnan(bootstrap_interval(np.array([[0.0, 0.0]] * 5), corpus).low)
+    assert np.isnan(bootstrap_distribution(np.zeros((0, 2)), corpus, resamples=3)).all()
+
+
+# -- paired bootstrap ------------------------------------------------------------------------------
+
+def test_paired_bootstrap_of_a_protocol_against_itself():
+    stats = accuracy_stats(40, 100)
+    comparison = paired_bootstrap(stats, stats, corpus)
+    assert comparison.difference == 0.0
+    assert comparison.interval.low == comparison.interval.high == 0.0
+    assert comparison.p_value == 1.0 and not comparison.significant
+
+
+def test_paired_bootstrap_detects_a_real_difference_on_the_same_items():
+    # protocol A marks 30 more of the same 200 items correct than protocol B
+    b = accuracy_stats(100, 200)
+    a = b.copy()
+    a[100:130, 0] = 1.0
+    comparison = paired_bootstrap(a, b, corpus, seed=3)
+    assert comparison.difference == pytest.approx(0.15)
+    assert comparison.significant and comparison.p_value < 0.01
+    assert comparison.interval.contains(0.15)
+
+
+def test_paired_bootstrap_uses_the_same_resampled_items_on_both_sides():
+    # b = a shifted by one correct item per 10 → every resampled difference is ≥ 0
+    a = accuracy_stats(50, 100)
+    b = a.copy()
+    b[0:10, 0] = 0.0
+    comparison = paired_bootstrap(a, b, corpus, seed=5)
+    assert comparison.interval.low >= 0.0
+
+
+def test_paired_bootstrap_needs_the_same_items():
+    with pytest.raises(ValueError, match="same items"):
+        paired_bootstrap(accuracy_stats(1, 3), accuracy_stats(1, 4), corpus)
+    with pytest.raises(ValueError, match="at least one item"):
+        paired_bootstrap(np.zeros((0, 2)), np.zeros((0, 2)), corpus)
+
+
+# -- agreement, Interval, protocol integration -----------------------------------------------------
+
+def test_concordance_correlation_example():
+    assert round(concordance_correlation([1, 2, 3], [2, 3, 4]), 4) == 0.5714
+    assert concordance_correlation([1, 2, 3], [1, 2, 3]) == 1.0
+    with pytest.raises(ValueError):
+        concordance_correlation([1, 2], [1, 2, 3])
+
+
+def test_interval_record():
+    interval = Interval(0.1, 0.3, method="wald")
+    assert interval.half_width == pytest.approx(0.1)
+    assert interval.contains(0.1) and interval.contains(0.3) and not interval.contains(0.31)
+    assert interval.as_dict() == {"low": 0.1, "high": 0.3, "level": 0.95, "method": "wald"}
+
+
+def test_every_score_gets_a_95_interval():
+    predictions = PredictionSet.from_pairs(["a man"] * 6 + ["robot"] * 4, ["Man"] * 10,
+                                           metadata=[{"choices": ["Man", "Robot"]}] * 10)
+    score = get_protocol("MCQ-MMAU").score(predictions)
+    expected = wilson_interval(6, 10)
+    assert score.interval == expected and score.interval.level == 0.95
