@@ -23,6 +23,8 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 ROOT = Path(__file__).resolve().parent
 
+pytest_plugins = ["evaluators.report.plugin"]  # writes reports/ from paper_values results
+
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("audiorepro")
