@@ -67,6 +67,7 @@ class EvaluationTokenizer:
         return self.tokenize(text).split()
 
     def signature(self) -> str:
-        return (f"tok:{self.tokenizer_type}|lc:{'yes' if self.lowercase else 'no'}"
-                f"|punct:{'removed' if self.punctuation_removal else 'kept'}"
-                f"|char:{'yes' if self.character_tokenization else 'no'}")
+        """Compact description for protocol signatures (no ``|`` or ``:``, which separate signature fields)."""
+        return (f"tok={self.tokenizer_type},lc={'yes' if self.lowercase else 'no'}"
+                f",punct={'removed' if self.punctuation_removal else 'kept'}"
+                f",char={'yes' if self.character_tokenization else 'no'}")

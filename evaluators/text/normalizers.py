@@ -76,6 +76,7 @@ _PERIOD = re.compile(r"\.([^0-9]|$)")
 _PREFIX_SYMBOL = re.compile(r"[.$¢€£]([^0-9])")
 _SUFFIX_PERCENT = re.compile(r"([^0-9])%")
 _WHITESPACE = re.compile(r"\s+")
+_ANY_DIGIT = re.compile(r"\d")
 
 
 def _literal(pattern: str) -> str:
@@ -102,7 +103,7 @@ def remove_symbols_keep_numeric(text: str) -> str:
 class FastNumberNormalizer:
     """whisper's ``EnglishNumberNormalizer``, skipped where it can only re-join whitespace.
 
-    Without any digit and without any word of its vocabulary (number words, ``and``, ``point``,
+    Without any ``\\d`` digit (every digit rule of the normaliser uses ``\\d`` or ``[0-9]``) and without any word of its vocabulary (number words, ``and``, ``point``,
     currency words, ``percent``, ``o``/``oh`` ...), every word is passed through unchanged and the
     output is ``" ".join(text.split())`` — which is what is returned without running it.
     """
@@ -112,7 +113,7 @@ class FastNumberNormalizer:
         self.vocabulary = frozenset(self.slow.words)
 
     def needed(self, text: str) -> bool:
-        return any(ch.isdigit() for ch in text) or not self.vocabulary.isdisjoint(text.split())
+        return _ANY_DIGIT.search(text) is not None or not self.vocabulary.isdisjoint(text.split())
 
     def __call__(self, text: str) -> str:
         if self.needed(text):
@@ -153,8 +154,10 @@ class WhisperEnglishNormalizer:
             s = remove_symbols_keep_numeric(s)
         s = self.standardize_numbers(s)
         s = self.standardize_spellings(s)
-        s = _PREFIX_SYMBOL.sub(r" \1", s)
-        s = _SUFFIX_PERCENT.sub(r"\1 ", s)
+        if any(symbol in s for symbol in ".$¢€£"):
+            s = _PREFIX_SYMBOL.sub(r" \1", s)
+        if "%" in s:
+            s = _SUFFIX_PERCENT.sub(r"\1 ", s)
         return _WHITESPACE.sub(" ", s)
 
 
