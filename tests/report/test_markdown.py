@@ -1,0 +1,65 @@
+"""report.md: GitHub-flavoured markdown with counts, per-paper tables, the failing list and skips by reason."""
+
+from __future__ import annotations
+
+import re
+
+from evaluators.report.markdown import cell, render_markdown, table
+from evaluators.report.model import Report
+from tests.report.sample import make_result
+
+
+def table_rows(markdown: str, header_start: str) -> list[list[str]]:
+    """Rows of the first table whose header starts with ``header_start`` (unescaped pipes split cells)."""
+    lines = markdown.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(header_start))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]])
+    return rows
+
+
+def test_headline_and_counts(sample_report):
+    md = render_markdown(sample_report)
+    assert md.startswith("# audiorepro reproduction report\n")
+    assert "**1 of 2 measured published numbers reproduce** (4 checked; 0 contradict" in md
+    counts = {row[0]: row[1] for row in table_rows(md, "| status | numbers |")}
+    assert counts["✅ reproduces"] == "1" and counts["⚠️ unavailable"] == "1" and counts["total"] == "4"
+    assert "commit `0123456789ab`" in md
+
+
+def test_per_paper_table_has_every_column(sample_report):
+    md = render_markdown(sample_report)
+    assert "### AudioBench 2024" in md and "### MMAU" in md and "### AIR-Bench" in md
+    header = "| id | model | task | dataset | metric | published | reproduced | Δ | tolerance | interval | protocol |"
+    assert header in md
+    row = table_rows(md, header)[0]
+    assert row == ["`air-bench/salmonn/chat`", "SALMONN-7B", "chat", "LibriSpeech / test-clean", "GPT-4 score", "6.16",
+                   "—", "—", "±0.005", "—", "—", "⚠️ unavailable"]
+
+
+def test_failing_list_sweep_skips_and_determinism(sample_report):
+    md = render_markdown(sample_report)
+    failing = md.split("## Does not reproduce")[1].split("##")[0]
+    assert "`mmau/qwen2-audio-instruct/test-mini/avg` (differs): published 49.2 percent, reproduced 47.13 under " \
+           "`MCQ-MMAU` (Δ -2.07, tolerance ±0.05, 95 % interval [44, 50.25]). answer key revised after " \
+           "publication \\| see MANIFEST" in failing
+    sweep = table_rows(md, "| protocol | value | n | skipped | signature |")
+    assert sweep[0][:3] == ["**ASR-AB**", "55.5812", "2620"]
+    assert sweep[1][:4] == ["ASR-JW", "12.3456", "2620", "empty hypothesis: 3"]
+    assert sweep[2][1] == "unavailable: needs a download"
+    assert "<summary>1 × unavailable: needs an LLM judge (GPT-4)</summary>" in md
+    assert "## Determinism" in md and "| test | model | dtype | batch_size | items_changed |" in md
+
+
+def test_status_change_section():
+    md = render_markdown(Report(results=[make_result("a", "differs", "reproduces", reason="WER rose")]))
+    assert table_rows(md, "| id | expected | now |")[0][:3] == ["`a`", "reproduces", "❌ differs"]
+
+
+def test_cells_escape_pipes_and_newlines():
+    assert cell("a|b\nc") == "a\\|b c"
+    assert cell(None) == "—"
+    assert table(["x"], [["1"]]) == ["| x |", "|---|", "| 1 |"]

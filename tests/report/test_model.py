@@ -1,0 +1,66 @@
+"""The report model: counts, expectation changes, grouping, merging."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from evaluators.report.model import Report, is_expectation_change, merge_reports, sanitize
+from tests.report.sample import make_result, sample_results
+
+
+@pytest.mark.parametrize(("status", "expected", "changed"), [
+    ("reproduces", "reproduces", False),
+    ("differs", "differs", False),
+    ("differs", "reproduces", True),
+    ("reproduces", "differs", True),
+    ("error", "reproduces", True),
+    ("error", "differs", True),
+    ("no_predictions", "reproduces", False),
+    ("unavailable", "differs", False),
+    ("reproduces", "unknown", False),
+    ("differs", "unknown", False),
+])
+def test_expectation_change(status, expected, changed):
+    assert is_expectation_change(make_result("x", status, expected)) is changed
+
+
+def test_counts_cover_every_status(sample_report):
+    counts = sample_report.counts()
+    assert counts == {"reproduces": 1, "differs": 1, "no_predictions": 1, "unavailable": 1, "error": 0,
+                      "total": 4, "changed": 0}
+
+
+def test_not_reproduced_and_groups(sample_report):
+    assert [r.id for r in sample_report.not_reproduced()] == ["mmau/qwen2-audio-instruct/test-mini/avg"]
+    assert list(sample_report.by_paper()) == ["AIR-Bench", "AudioBench 2024", "MMAU"]
+    skips = sample_report.skip_reasons()
+    assert skips["unavailable: needs an LLM judge (GPT-4)"] == ["air-bench/salmonn/chat"]
+    assert set(sample_report.prediction_sets()) == {"audiobench/SALMONN_7B/librispeech_test_clean.json",
+                                                    "mmau/q.json"}
+
+
+def test_round_trip(sample_report):
+    again = Report.from_dict(json.loads(sample_report.to_json()))
+    assert again.to_dict() == sample_report.to_dict()
+
+
+def test_merge_later_file_wins():
+    first = Report(results=[make_result("a"), make_result("b", "differs")])
+    second = Report(results=[make_result("b", "reproduces")], run={"git_commit": "c2"})
+    merged = merge_reports([first, second])
+    assert {r.id: r.status for r in merged.results} == {"a": "reproduces", "b": "reproduces"}
+    assert merged.run["git_commit"] == "c2"
+
+
+def test_sanitize_makes_free_form_records_json_safe():
+    row = sanitize({"delta": np.float32(0.5), "n": np.int64(3), "bad": float("nan"), "steps": (1, 2)})
+    assert row == {"delta": 0.5, "n": 3, "bad": None, "steps": [1, 2]}
+    json.dumps(row, allow_nan=False)
+
+
+def test_empty_report():
+    assert Report().is_empty()
+    assert not Report(results=sample_results()).is_empty()
