@@ -55,6 +55,7 @@ QWEN2_DATASET_LANGUAGES = {"librispeech": "en", "cv15_en": "en", "aishell2": "zh
                            "fluers_zh": "zh", "fleurs_zh": "zh", "cv15_yue": "yue", "cv15_fr": "fr"}
 QWEN1_DATASET_LANGUAGES = {"librispeech": "en", "aishell1": "zh", "aishell2": "zh"}
 CHARACTER_LANGUAGES = frozenset({"zh", "yue"})
+QWEN2_NORMALIZERS = "en=WN-EN+WN-BASIC;zh=CN-TN;yue=zhconv+WN-BASIC;other=WN-BASIC"
 
 
 @dataclass(frozen=True)
@@ -270,7 +271,8 @@ def qwen_protocol(protocol_id: str, *, generation: int, family: str = "asr", lan
     if generation == 2:
         sources += [Source(repo, "eval_audio/whisper_normalizer/english.py", commit, "WN-EN"),
                     Source(repo, "eval_audio/cn_tn.py", commit, "CN-TN")]
-        norm = "en=WN-EN+WN-BASIC;zh=CN-TN;yue=zhconv+WN-BASIC;other=WN-BASIC"
+        norm = {"en": "WN-EN+WN-BASIC", "zh": "CN-TN", "yue": "zhconv+WN-BASIC", None: QWEN2_NORMALIZERS}.get(
+            language, "WN-BASIC")
         libraries = ("whisper-normalizer", "zhconv", "sacrebleu", "editdistance")
     unit = "char" if language in CHARACTER_LANGUAGES else ("word" if language else "word(en,fr)/char(zh,yue)")
     return Protocol(
@@ -322,7 +324,8 @@ def audiobench_protocol(protocol_id: str, *, variant: str = "en", family: str = 
                     "lower → WN-EN → digits 0-20/tens → words → 22 contractions → bracket spans → jiwer "
                     "(collapse, contractions, Kaldi tags, P-category punctuation) → fillers → strip; "
                     "empty → 'empty'"),),
-        metric=ErrorRate("wer", jiwer_words, "word" if variant == "en" else "word+han-char"),
+        metric=ErrorRate("wer" if variant == "en" else "mer", jiwer_words,
+                         "word" if variant == "en" else "word+han-char"),
         aggregation="corpus",
         params={"variant": variant, "empty": "empty", "measures": "jiwer S+D+I / S+D+H"},
         libraries=("jiwer", "whisper-normalizer"), spec=spec, memos=(normalize,))
