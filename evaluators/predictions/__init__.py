@@ -1,31 +1,52 @@
 """Prediction sets and the importers that read published formats into them.
 
-``load_predictions(path, fmt=None)`` picks the importer by name, or detects it from the file's
-content. Importers register themselves in ``FORMATS`` below; each one either returns a whole
+``load_predictions(path, fmt=None, **options)`` picks the importer by name, or detects it from the
+file's content. Importers register themselves in ``FORMATS`` below; each one either returns a whole
 ``PredictionSet`` or raises ``PredictionFormatError`` naming file, item and field.
+
+Every format has a ``kind``:
+
+* ``predictions`` — model outputs with their references: ``load_predictions`` returns a ``PredictionSet``;
+* ``references`` — a benchmark's questions and answers without outputs (MMAU answer key, SAKURA
+  metadata): ``load_references`` returns the format's own reference object, which predictions are
+  joined to (``load_predictions(..., answer_key=...)`` / ``metadata=...``);
+* ``aggregate`` — a stored number without per-item data (AudioBench ``*_bleu_score.json``):
+  ``read_aggregate_score`` returns it; it can never be recomputed.
+
+``load_predictions`` refuses the last two with a message that says which function to use, so a file
+of references is never scored as if it held predictions. Detection is strict: exactly one format
+must recognise a file, otherwise the error lists the candidates.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from evaluators.errors import PredictionFormatError
-from evaluators.predictions import audiobench
+from evaluators.predictions import audiobench, cmi_bench, generic, mmau, sakura
 from evaluators.predictions.base import PredictionItem, PredictionSet
-from evaluators.predictions.reading import read_json
+from evaluators.predictions.reading import parse_json, read_text
+
+KINDS = ("predictions", "references", "aggregate")
 
 
 @dataclass(frozen=True)
 class Format:
-    """A prediction-file format: a name, a content sniffer and a loader."""
+    """A prediction-file format: a name, a content sniffer and a loader (and what kind of data it holds)."""
 
     name: str
     description: str
     detect: Callable[[Any], bool]
-    load: Callable[..., PredictionSet]
+    load: Callable[..., Any]
+    kind: str = "predictions"
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"format {self.name!r}: kind must be one of {KINDS}, got {self.kind!r}")
 
 
 FORMATS: dict[str, Format] = {}
@@ -36,25 +57,133 @@ def register_format(fmt: Format) -> Format:
     return fmt
 
 
-register_format(Format("audiobench-raw", "AudioBench raw log: list of {text, answer, model_prediction}",
+@dataclass(frozen=True)
+class JsonLinesSample:
+    """What detection sees of a JSON Lines file: its first record (the file is not one JSON document)."""
+
+    first: Any
+
+
+def _generic_detect(data: Any) -> bool:
+    if isinstance(data, JsonLinesSample):
+        return generic.looks_like_record(data.first)
+    return generic.looks_like_record(data)  # a one-line JSONL file is also a single JSON object
+
+
+def _generic_load(path: Path, *, data: Any = None, **options: Any) -> PredictionSet:
+    # detection's sample is not the whole file: the loader re-reads it line by line (line numbers in errors)
+    if isinstance(data, (JsonLinesSample, dict)):
+        data = None
+    return generic.load_generic_jsonl(path, data=data, **options)
+
+
+def _cmi_detect(data: Any) -> bool:
+    if isinstance(data, JsonLinesSample):
+        return cmi_bench.looks_like_results([data.first])
+    return cmi_bench.looks_like_results(data)
+
+
+def _cmi_load(path: Path, *, data: Any = None, **options: Any) -> PredictionSet:
+    return cmi_bench.load_cmi_bench(path, data=None if isinstance(data, JsonLinesSample) else data, **options)
+
+
+register_format(Format("audiobench-raw", "AudioBench raw log: JSON list of {text, answer, model_prediction}",
                        audiobench.looks_like_raw_log, audiobench.load_raw_log))
+register_format(Format("audiobench-score", "AudioBench *_wer_score.json: {wer, sample_wer: [{reference, "
+                       "prediction, wer}]} (texts after AudioBench's normaliser)",
+                       audiobench.looks_like_score_file, audiobench.load_score_file))
+register_format(Format("audiobench-aggregate", "AudioBench aggregate-only score file, e.g. {\"bleu\": 33.9}",
+                       audiobench.looks_like_aggregate, audiobench.read_aggregate_score, kind="aggregate"))
+register_format(Format("mmau", "MMAU result list: JSON list of MMAU items with model_prediction/model_output",
+                       mmau.looks_like_results, mmau.load_mmau))
+register_format(Format("mmau-answer-key", "MMAU answer key (mmau-test-mini.json): items without model outputs",
+                       mmau.looks_like_answer_key, mmau.load_answer_key, kind="references"))
+register_format(Format("cmi-bench", "CMI-Bench results: JSON list (or JSONL) of {question, response, "
+                       "correct_answer, audioid, other}", _cmi_detect, _cmi_load))
+register_format(Format("sakura-metadata", "SAKURA data/<Track>/metadata.json: questions and answers per audio",
+                       sakura.looks_like_metadata, sakura.load_metadata, kind="references"))
+register_format(Format("sakura-predictions", "SAKURA prediction file: {attribute, type, results: {key: "
+                       "{instruction, response, label}}}", sakura.looks_like_predictions, sakura.load_predictions))
+register_format(Format("sakura-judgements", "SAKURA llm_judge.py output: {judge_model, ..., results: {key: "
+                       "{Explanation, Judgement, instruction, response, label}}}",
+                       sakura.looks_like_judgements, sakura.load_judgements))
+register_format(Format("generic-jsonl", "generic JSON Lines: {id, prediction, reference|references, prompt?, "
+                       "metadata?} per line (docs/prediction-format.md)", _generic_detect, _generic_load))
+
+_USE_INSTEAD = {
+    "references": "it holds references without model outputs; use load_references() and join predictions to it",
+    "aggregate": "it holds only a stored aggregate, no per-item data; use "
+                 "evaluators.predictions.audiobench.read_aggregate_score()",
+}
+
+
+def sniff(path: str | Path) -> Any:
+    """What detection looks at: the parsed JSON document, or a ``JsonLinesSample`` for JSON Lines."""
+    path = Path(path)
+    text = read_text(path)
+    try:
+        return parse_json(path, text)
+    except PredictionFormatError:
+        first = _first_line_object(text)
+        if first is None:
+            raise
+        return JsonLinesSample(first)
+
+
+def _first_line_object(text: str) -> dict[str, Any] | None:
+    """The first non-blank line as a JSON object, if the text has several lines and it is one."""
+    lines = [line for line in text.split("\n") if line.strip()]
+    if len(lines) < 2:
+        return None
+    try:
+        first = json.loads(lines[0])
+    except json.JSONDecodeError:
+        return None
+    return first if isinstance(first, dict) else None
+
+
+def detect_format(path: str | Path, data: Any = None) -> Format:
+    """The one format that recognises the file; none or several raise ``PredictionFormatError``."""
+    path = Path(path)
+    data = sniff(path) if data is None else data
+    matches = [fmt for fmt in FORMATS.values() if fmt.detect(data)]
+    if not matches:
+        raise PredictionFormatError(path, "format not recognised; pass fmt= one of: " + ", ".join(sorted(FORMATS)))
+    if len(matches) > 1:
+        raise PredictionFormatError(path, "format is ambiguous (" + ", ".join(f.name for f in matches)
+                                    + "); pass fmt= explicitly")
+    return matches[0]
+
+
+def _named(path: Path, fmt: str) -> Format:
+    if fmt not in FORMATS:
+        raise PredictionFormatError(path, f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}")
+    return FORMATS[fmt]
 
 
 def load_predictions(path: str | Path, fmt: str | None = None, **options: Any) -> PredictionSet:
     """Load a prediction file with the named format, or detect the format from its content."""
     path = Path(path)
     if fmt is not None:
-        if fmt not in FORMATS:
-            raise PredictionFormatError(path, f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}")
-        return FORMATS[fmt].load(path, **options)
-    if path.suffix == ".jsonl":
-        data: Any = None
+        chosen, data = _named(path, fmt), None
     else:
-        data = read_json(path)
-    for candidate in FORMATS.values():
-        if data is not None and candidate.detect(data):
-            return candidate.load(path, data=data, **options)
-    raise PredictionFormatError(path, "format not recognised; pass one of: " + ", ".join(sorted(FORMATS)))
+        data = sniff(path)
+        chosen = detect_format(path, data)
+    if chosen.kind != "predictions":
+        raise PredictionFormatError(path, f"this is a {chosen.name} file, not predictions: {_USE_INSTEAD[chosen.kind]}")
+    if data is None:
+        return chosen.load(path, **options)
+    return chosen.load(path, data=data, **options)
 
 
-__all__ = ["FORMATS", "Format", "PredictionItem", "PredictionSet", "load_predictions", "register_format"]
+def load_references(path: str | Path, fmt: str | None = None, **options: Any) -> Any:
+    """Load a reference-only file (MMAU answer key, SAKURA metadata) into its format's reference object."""
+    path = Path(path)
+    chosen = _named(path, fmt) if fmt is not None else detect_format(path)
+    if chosen.kind != "references":
+        raise PredictionFormatError(path, f"this is a {chosen.name} file ({chosen.kind}), not references")
+    return chosen.load(path, **options)
+
+
+__all__ = ["FORMATS", "Format", "JsonLinesSample", "PredictionItem", "PredictionSet", "detect_format",
+           "load_predictions", "load_references", "register_format", "sniff"]
