@@ -1,0 +1,49 @@
+"""Shared by ``audiorepro score`` and ``audiorepro sweep``: scoring one protocol and printing results.
+
+A protocol that cannot run here (``ProtocolUnavailableError``) becomes an "unavailable" row with the
+reason instead of aborting the whole command; any other error propagates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+from evaluators.errors import ProtocolUnavailableError
+from evaluators.predictions import PredictionSet
+from evaluators.protocols.base import Protocol, Score
+
+
+def score_or_unavailable(protocol: Protocol, predictions: PredictionSet, *, details: bool = False) -> Score:
+    if protocol.unavailable:
+        return Score.unavailable(protocol, protocol.unavailable)
+    try:
+        return protocol.score(predictions, details=details)
+    except ProtocolUnavailableError as error:
+        return Score.unavailable(protocol, error.reason)
+
+
+def score_record(score: Score, *, items: bool = False) -> dict[str, Any]:
+    """``Score.as_dict()`` plus ``reason`` (the unavailable reason, or ``None``)."""
+    record = score.as_dict(items=items)
+    record["reason"] = score.unavailable_reason
+    return record
+
+
+def format_value(score: Score) -> str:
+    if not score.available:
+        return "unavailable"
+    if score.value is None or math.isnan(score.value):
+        return "n/a"
+    return f"{score.value:.6f}" if score.unit == "fraction" else f"{score.value:.2f}"
+
+
+def format_skipped(skipped: Mapping[str, int]) -> str:
+    return ", ".join(f"{reason}={count}" for reason, count in skipped.items()) or "-"
+
+
+def format_interval(score: Score) -> str:
+    if score.interval is None or math.isnan(score.interval.low):
+        return "-"
+    return f"[{score.interval.low:.4f}, {score.interval.high:.4f}]"

@@ -1,0 +1,62 @@
+"""``audiorepro score FILE --protocol ID``: score one prediction file under one named protocol.
+
+Prints the value (error rates and accuracies as fractions), the items kept, the items skipped by
+reason, the 95 % interval, per-group values where the protocol groups items (e.g. Qwen's per
+``source`` WER) and the signature. ``--json`` prints the same as one JSON object; ``--items`` adds
+every item's processed hypothesis/references, statistics and skip reason. An unavailable protocol
+is reported with its reason and exit status 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from evaluators.commands._scoring import (
+    format_interval,
+    format_skipped,
+    format_value,
+    score_or_unavailable,
+    score_record,
+)
+from evaluators.predictions import FORMATS, load_predictions
+from evaluators.protocols import get_protocol
+
+EXIT_UNAVAILABLE = 3
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("score", help="score a prediction file under one protocol", description=__doc__,
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("file", help="prediction file")
+    parser.add_argument("--protocol", required=True, help="protocol id, e.g. ASR-AB (`audiorepro protocols`)")
+    parser.add_argument("--format", dest="fmt", default=None, help=f"prediction format (default: detect); "
+                        f"known: {', '.join(sorted(FORMATS))}")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--items", action="store_true", help="include per-item details")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    protocol = get_protocol(args.protocol)
+    predictions = load_predictions(args.file, args.fmt)
+    score = score_or_unavailable(protocol, predictions, details=args.items)
+    if args.json:
+        print(json.dumps(score_record(score, items=args.items), indent=2, ensure_ascii=False))
+        return 0 if score.available else EXIT_UNAVAILABLE
+    print(f"{'protocol':>10}: {score.protocol}  ({protocol.title})")
+    if not score.available:
+        print(f"{'value':>10}: unavailable — {score.unavailable_reason}")
+        return EXIT_UNAVAILABLE
+    print(f"{'value':>10}: {format_value(score)} ({score.unit}, {score.aggregation}, {score.direction} is better)")
+    print(f"{'n':>10}: {score.n} kept of {len(predictions)}")
+    print(f"{'skipped':>10}: {format_skipped(score.skipped)}")
+    print(f"{'interval':>10}: {format_interval(score)}")
+    for name, group in score.groups.items():
+        print(f"{'group':>10}: {name or '(none)'} = {format_value(group)} (n={group.n})")
+    print(f"{'signature':>10}: {score.signature}")
+    if args.items:
+        for detail in score.items:
+            outcome = f"skipped: {detail.skipped}" if detail.skipped else f"value={detail.value}"
+            print(f"[{detail.id}] {outcome}\n    hyp: {detail.hypothesis}\n    ref: {' | '.join(detail.references)}")
+    return 0
