@@ -1,0 +1,182 @@
+"""Emotion recognition and free-text → label protocols (protocols.md §7).
+
+Reproduces:
+
+* ``ER-JW`` — jaeeewon/project-multimodal ``dist_eval/eval_er.py`` (+ ``dist_eval/iemocap.py``):
+  IEMOCAP Session 5, 4 classes with excited merged into happy, labels outside the four skipped,
+  missed-EOS outputs skipped, case-sensitive exact match;
+* ``ER-QWEN-EXACT`` / ``ER-QWEN1-EXACT`` — QwenLM/Qwen2-Audio and QwenLM/Qwen-Audio
+  ``eval_audio/evaluate_emotion.py``: ``sklearn.metrics.accuracy_score`` (exact string equality)
+  after ``lstrip`` (Qwen2-Audio) or ``strip`` (Qwen-Audio, stripped at decode);
+* ``LBL-CMI-SUBSTR`` — nicolaus625/CMI-bench ``evaluate.py::get_multiclass_acc`` (GTZAN genre,
+  VocalSet technique, NSynth): the gold label is a substring of the normalised response and no other
+  label of the file is;
+* ``ER-AB-JUDGE`` — AudioLLMs/AudioBench ``iemocap_emotion_test.py`` / ``meld_*_test.py``: an LLM
+  judge (J-AB-BINARY) — registered, unavailable without a judge backend;
+* ``ER-LTUAS-EMBED`` — LTU-AS ``eval_iemocap_cla.py``: nearest class by text-embedding cosine —
+  registered, unavailable offline (OpenAI embeddings API or a ``bert-large-uncased`` download).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from evaluators.errors import PredictionFormatError
+from evaluators.metrics.labels import (
+    IEMOCAP_EXCLUDED,
+    Accuracy,
+    cmi_label_set,
+    cmi_substring_correct,
+    exact_match,
+    iemocap_label,
+)
+from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.protocols.base import Prepared, Score, Source, Step
+from evaluators.protocols.mcq import CheckedProtocol, check_step
+from evaluators.protocols.registry import register
+from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
+
+# -- ER-JW -----------------------------------------------------------------------------------------
+
+
+def _skip_other_sessions(prepared: Prepared) -> str | None:
+    """IEMOCAP turn names start with ``Ses0N``; only Session 5 is evaluated."""
+    session = prepared.item.metadata.get("session")
+    if session is not None:
+        return None if str(session).strip().lstrip("0") == "5" else "not_session_5"
+    turn = str(prepared.item.metadata.get("turn", prepared.item.id))
+    if turn.startswith("Ses0") and not turn.startswith("Ses05"):
+        return "not_session_5"
+    return None
+
+
+def _check_iemocap_code(prepared: Prepared) -> None:
+    if not prepared.references:
+        raise ValueError("no gold IEMOCAP label")
+    iemocap_label(prepared.references[0])
+
+
+def _skip_excluded_gold(prepared: Prepared) -> str | None:
+    return "gold_label_outside_four_classes" if prepared.references[0].strip() in IEMOCAP_EXCLUDED else None
+
+
+def _skip_missed_eos(prepared: Prepared) -> str | None:
+    return None if ends_with_eos(prepared.hypothesis) else "missed_eos"
+
+
+def _map_gold(prepared: Prepared) -> Prepared:
+    label = iemocap_label(prepared.references[0])
+    return Prepared(prepared.hypothesis, (label or "",), prepared.item)
+
+
+ER_JW = register(CheckedProtocol(
+    id="ER-JW", family="emotion",
+    title="IEMOCAP Session 5 4-class emotion, exact match (jaeeewon dist_eval/eval_er.py)",
+    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_er.py", commit="d9e5d172c6cf",
+                    note="+ dist_eval/iemocap.py; exc→Happy; xxx/oth/fru/sur/fea/dis skipped"),),
+    steps=(Step("session-5-only", "skip", _skip_other_sessions, "IEMOCAP Session 5 only"),
+           check_step("check-gold-code", "references", _check_iemocap_code, "gold is an IEMOCAP label code"),
+           Step("skip-gold-outside-four", "skip", _skip_excluded_gold,
+                "gold code in xxx, oth, fru, sur, fea, dis → skipped"),
+           Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>"),
+           Step("strip-eos", "hyp", strip_trailing_eos, "remove the trailing </s> and strip"),
+           Step("map-gold", "item", _map_gold, "neu→Neutral, hap/exc→Happy, sad→Sad, ang→Angry")),
+    metric=Accuracy(exact_match, "exact-case-sensitive"),
+    params={"classes": 4, "exc": "Happy", "eos": "skip-missed", "case": "sensitive"},
+    spec="protocols.md §7.1", interval_method="wilson"))
+
+
+# -- Qwen exact match ------------------------------------------------------------------------------
+
+ER_QWEN_EXACT = register(CheckedProtocol(
+    id="ER-QWEN-EXACT", family="emotion",
+    title="Qwen2-Audio exact-match accuracy after lstrip (eval_audio/evaluate_emotion.py, MELD)",
+    sources=(Source("QwenLM/Qwen2-Audio", "eval_audio/evaluate_emotion.py", commit="595360e82b58",
+                    note="sklearn accuracy_score(gts, responses); response.lstrip() only; also used by "
+                         "evaluate_vocal_sound.py"),),
+    steps=(Step("lstrip", "hyp", str.lstrip, "leading whitespace removed; a trailing space or period stays"),),
+    metric=Accuracy(exact_match, "exact"),
+    params={"strip": "left", "case": "sensitive"},
+    spec="protocols.md §7.2", interval_method="wilson"))
+
+ER_QWEN1_EXACT = register(dataclasses.replace(
+    ER_QWEN_EXACT, id="ER-QWEN1-EXACT",
+    title="Qwen-Audio exact-match accuracy, response stripped at decode (eval_audio/evaluate_emotion.py)",
+    sources=(Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_emotion.py", commit="b50fb9584380",
+                    note="accuracy_score; the decoded response is .strip()-ed; same rule in evaluate_aqa.py, "
+                         "evaluate_vocal_sound.py, evaluate_scene.py"),),
+    steps=(Step("strip", "hyp", str.strip, "the decoder output is stripped on both sides"),),
+    params={"strip": "both", "case": "sensitive"}))
+
+
+# -- CMI-Bench substring labels --------------------------------------------------------------------
+
+class LabelSetProtocol(CheckedProtocol):
+    """A protocol whose metric needs the label set of the whole file (CMI-Bench: all gold answers)."""
+
+    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
+              details: bool = True) -> Score:
+        items = tuple(predictions)
+        try:
+            labels = cmi_label_set(item.references[0] for item in items if item.references)
+        except ValueError as error:
+            source = getattr(predictions, "source", "prediction set")
+            raise PredictionFormatError(source, str(error), field="references") from None
+        bound = dataclasses.replace(self, metric=cmi_substring_metric(labels))
+        scored = predictions if isinstance(predictions, PredictionSet) else items
+        return CheckedProtocol.score(bound, scored, interval=interval, details=details)
+
+
+def cmi_substring_metric(labels: frozenset[str]) -> Accuracy:
+    """CMI-Bench substring accuracy bound to a file's normalised label set."""
+
+    def judge(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
+        return cmi_substring_correct(hypothesis, references[0], labels)
+
+    return Accuracy(judge, f"cmi-substring-{len(labels)}-labels" if labels else "cmi-substring")
+
+
+LBL_CMI_SUBSTR = register(LabelSetProtocol(
+    id="LBL-CMI-SUBSTR", family="emotion",
+    title="CMI-Bench multiclass accuracy: gold label ⊂ response and no other label (evaluate.py::get_multiclass_acc)",
+    sources=(Source("nicolaus625/CMI-bench", "evaluate.py", commit="4c15f410bf0c",
+                    note="get_multiclass_acc; normalise deletes _ - ' space ., # → ♯, lowercase"),),
+    steps=(),
+    metric=cmi_substring_metric(frozenset()),
+    params={"labels": "all-gold-answers-of-the-file", "normalise": "cmi", "raw_response": True},
+    spec="protocols.md §7.5", interval_method="wilson"))
+
+
+# -- need a judge / an embedding model -------------------------------------------------------------
+
+def _never_scored(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
+    raise RuntimeError("an unavailable protocol is never scored")
+
+
+ER_AB_JUDGE = register(CheckedProtocol(
+    id="ER-AB-JUDGE", family="emotion",
+    title="AudioBench IEMOCAP/MELD emotion with an LLM judge (J-AB-BINARY), mean(0/1)×100",
+    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/iemocap_emotion_test.py", commit="e991641d4bea",
+                    note="also meld_emotion_test.py, meld_sentiment_test.py; judge eval_methods/eval_llama3_70b.py"),),
+    steps=(),
+    metric=Accuracy(_never_scored, "llm-judge-binary"),
+    params={"judge": "J-AB-BINARY", "unparseable": "0"},
+    spec="protocols.md §7.3",
+    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); "
+                "no judge is configured offline",
+    interval_method="wilson"))
+
+ER_LTUAS_EMBED = register(CheckedProtocol(
+    id="ER-LTUAS-EMBED", family="emotion",
+    title="LTU-AS IEMOCAP classification by nearest class-name embedding (eval_iemocap_cla.py)",
+    sources=(Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_iemocap_cla.py", commit="4c15f410bf0c",
+                    note="copy of LTU-AS; text-embedding-ada-002 or mean-pooled bert-large-uncased"),),
+    steps=(),
+    metric=Accuracy(_never_scored, "embedding-argmax-cosine"),
+    params={"embedding": "text-embedding-ada-002|bert-large-uncased"},
+    spec="protocols.md §7.4",
+    unavailable="needs an embedding model: the OpenAI embeddings API (text-embedding-ada-002) or a "
+                "bert-large-uncased download, neither available offline",
+    interval_method="wilson"))
