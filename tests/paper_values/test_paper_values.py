@@ -1,0 +1,138 @@
+"""One test per golden entry: recompute the published number from real predictions, or say why not.
+
+For an entry with a prediction set (``predictions:`` in its golden file) and the data directory set
+(``AUDIOREPRO_DATA``), the predictions are scored under the entry's protocol (its first candidate) and
+converted into the published unit, then:
+
+* ``reproduces``: the test asserts the value is within tolerance (:func:`evaluators.golden.tolerance`);
+* ``differs``: the test xfails with the measured value in the reason; if the value comes within
+  tolerance it FAILS (strict), so the registry gets updated;
+* ``unknown``: the measurement is recorded and the test skips, asking for a status decision (an entry
+  without a decided status must not pass silently).
+
+Entries without predictions skip with a reason naming what would enable them. Every test attaches a
+``PaperValueResult`` (with the protocol sweep: the same predictions under every other protocol of the
+family) for the report before it passes, skips or xfails.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from evaluators import golden
+from evaluators.errors import ProtocolUnavailableError, UnknownProtocolError
+from evaluators.golden import GoldenEntry, to_published_unit, within_tolerance
+from evaluators.protocols import all_protocols, get_protocol
+from evaluators.verdict import PaperValueResult, SweepValue, attach
+
+pytestmark = pytest.mark.paper_values
+
+ENTRIES = golden.all_entries()
+
+
+def _result(entry: GoldenEntry, status: str, **fields: Any) -> PaperValueResult:
+    return PaperValueResult(
+        id=entry.id, paper=entry.paper, model=entry.model, task=entry.task, dataset=entry.dataset,
+        split=entry.split, metric=entry.metric, published=entry.value, unit=entry.unit, direction=entry.direction,
+        status=status, expected_status=entry.status, protocol=entry.protocol, tolerance=entry.tolerance,
+        prediction_file=entry.predictions.file if entry.predictions else None,
+        extra={"printed": entry.printed, "source": entry.source, "golden_file": entry.paper_key,
+               "remeasures": entry.remeasures, "quotes": entry.quotes,
+               "citation": entry.citation.__dict__.copy() if entry.citation else None}, **fields)
+
+
+def _skip(request: pytest.FixtureRequest, entry: GoldenEntry, status: str, reason: str) -> None:
+    attach(request.node.user_properties, _result(entry, status, reason=reason))
+    pytest.skip(reason)
+
+
+def _no_predictions_reason(entry: GoldenEntry) -> str:
+    return (f"no public per-sample predictions for this number: a file of {entry.model} outputs on {entry.dataset} "
+            f"{entry.split} under AUDIOREPRO_DATA, named in golden entry {entry.id} as `predictions: {{file, format}}`"
+            f" (formats: `audiorepro data` / evaluators.predictions.FORMATS), would enable it")
+
+
+def _sweep(scoring: Any, data_dir: Any, entry: GoldenEntry, family: str) -> list[SweepValue]:
+    """The same predictions under every other protocol of the family, in the published unit."""
+    out: list[SweepValue] = []
+    for protocol in all_protocols(family):
+        if protocol.id == entry.protocol:
+            continue
+        if protocol.unavailable:
+            out.append(SweepValue(protocol.id, None, protocol.signature(), available=False,
+                                  reason=protocol.unavailable))
+            continue
+        try:
+            score = scoring.pick(scoring.score_set(data_dir, entry.predictions, protocol.id, interval=False), entry)
+        except ProtocolUnavailableError as error:
+            out.append(SweepValue(protocol.id, None, protocol.signature(), available=False, reason=error.reason))
+            continue
+        except Exception as error:  # a protocol that cannot read these items (no choices, ...) is not applicable
+            out.append(SweepValue(protocol.id, None, protocol.signature(), available=False,
+                                  reason=f"not applicable: {type(error).__name__}: {error}"))
+            continue
+        value = None if score.value is None else to_published_unit(score.value, score.unit, entry.unit)
+        out.append(SweepValue(protocol.id, value, score.signature, score.n, dict(score.skipped)))
+    return out
+
+
+@pytest.mark.parametrize("entry", ENTRIES, ids=[entry.id for entry in ENTRIES])
+def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, request: pytest.FixtureRequest) -> None:
+    if entry.predictions is None:
+        _skip(request, entry, "no_predictions", _no_predictions_reason(entry))
+    files = entry.predictions.files()
+    if data_dir is None:
+        _skip(request, entry, "no_predictions",
+              f"needs {', '.join(files)} in the data directory: set AUDIOREPRO_DATA (e.g. ../shared/public-predictions) "
+              f"or run `audiorepro fetch {' '.join(files)}`")
+    from evaluators.sources import MissingDataError
+
+    try:
+        for relative in files:
+            paper_scoring.resolve_file(data_dir, relative)
+    except MissingDataError as error:
+        _skip(request, entry, "no_predictions", str(error))
+    try:
+        protocol = get_protocol(entry.protocol)
+    except UnknownProtocolError:
+        _skip(request, entry, "unavailable", f"protocol {entry.protocol} not registered yet")
+    try:
+        score = paper_scoring.pick(paper_scoring.score_set(data_dir, entry.predictions, protocol.id, interval=True),
+                                   entry)
+    except paper_scoring.NotReady as error:
+        _skip(request, entry, "unavailable", str(error))
+    except ProtocolUnavailableError as error:
+        _skip(request, entry, "unavailable", str(error))
+    if score.value is None:
+        reason = f"{protocol.id} kept no item of {entry.predictions.describe()} (skipped: {dict(score.skipped)})"
+        attach(request.node.user_properties, _result(entry, "error", reason=reason, signature=score.signature,
+                                                     skipped=dict(score.skipped), n=0))
+        pytest.fail(reason)
+
+    value = to_published_unit(score.value, score.unit, entry.unit)
+    interval = None
+    if score.interval is not None:
+        interval = (to_published_unit(score.interval.low, score.unit, entry.unit),
+                    to_published_unit(score.interval.high, score.unit, entry.unit))
+    delta = value - entry.value
+    reproduces = within_tolerance(value, entry)
+    sweep = _sweep(paper_scoring, data_dir, entry, protocol.family)
+    summary = (f"{protocol.id} on {entry.predictions.describe()}: {value:.10g} {entry.unit} vs published "
+               f"{entry.printed} (delta {delta:+.3g}, tolerance {entry.tolerance:.3g}, n={score.n}, "
+               f"skipped={dict(score.skipped)}; signature {score.signature})")
+    attach(request.node.user_properties, _result(
+        entry, "reproduces" if reproduces else "differs", value=value, delta=delta, interval=interval,
+        signature=score.signature, n=score.n, skipped=dict(score.skipped), sweep=sweep,
+        reason=entry.reason if entry.status != "unknown" else summary))
+
+    if entry.status == "reproduces":
+        assert reproduces, f"expected to reproduce: {summary}"
+    elif entry.status == "differs":
+        if reproduces:
+            pytest.fail(f"entry is marked `differs` but now reproduces; update golden ({entry.paper_key}.yaml): "
+                        f"{summary}")
+        pytest.xfail(f"differs as encoded: {summary}. {entry.reason}")
+    else:
+        pytest.skip(f"expected status unknown; decide reproduces/differs in {entry.paper_key}.yaml: {summary}")
