@@ -55,3 +55,27 @@ def test_cpwer_at_most_any_fixed_pairing(refs, hyps):
         assert errors <= fixed
     identity = sum(edit_distance(r, h) for r, h in zip(ref_words, hyp_words, strict=True))
     assert errors <= identity
+
+
+SPOKEN = st.lists(st.sampled_from(["one", "might", "be", "there", "she", "sat"]), min_size=1, max_size=5).map(" ".join)
+
+
+@settings(max_examples=40, deadline=None)
+@given(first=SPOKEN, second=SPOKEN, ref_a=SPOKEN, ref_b=SPOKEN)
+def test_osr_protocols_invariant_to_speaker_order_in_output_and_references(first, second, ref_a, ref_b):
+    """Saying the two speakers in the other order, or listing the references the other way round,
+    does not change OSR-JW or OSR-CPWER; and cpWER never exceeds OSR-JW on a kept item."""
+    from evaluators.predictions.base import PredictionSet
+    from evaluators.protocols import get_protocol
+
+    refs = (ref_a.upper(), ref_b.upper())
+    outputs = [f"{first}. {second}.</s>", f"{second}. {first}.</s>", f"{first}. {second}.</s>"]
+    references = [refs, refs, refs[::-1]]
+    predictions = PredictionSet.from_pairs(outputs, references)
+    for protocol_id in ("OSR-JW", "OSR-CPWER"):
+        result = get_protocol(protocol_id).score(predictions, interval=False)
+        assert result.n == 3
+        assert len({tuple(row[:2]) for row in result.stats.tolist()}) == 1
+    jw = get_protocol("OSR-JW").score(predictions, interval=False).stats[:, 0]
+    cp = get_protocol("OSR-CPWER").score(predictions, interval=False).stats[:, 0]
+    assert (cp <= jw).all()
