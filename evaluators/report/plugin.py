@@ -10,6 +10,7 @@ Registered from the root ``conftest.py`` (``pytest_plugins = ["evaluators.report
 * A run that collected **no** paper_values or determinism result (e.g. ``pytest tests/unit``) writes
   nothing and leaves an existing report alone.
 * ``paper_values`` tests that skip without attaching a result are listed with their skip reason.
+* Importing the plugin is cheap (no matplotlib): every pytest process of the suite loads it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import pytest
 
 from evaluators.errors import AudioreproError
 from evaluators.report.model import Report, run_facts, sanitize
-from evaluators.report.writer import HTML_NAME, write_report
 from evaluators.verdict import DETERMINISM_PROPERTY_KEY, USER_PROPERTY_KEY, PaperValueResult
 
 PLUGIN_NAME = "audiorepro-report"
@@ -131,6 +131,8 @@ class ReportCollector:
         report = self.build_report(int(exitstatus))
         if report.is_empty():
             return
+        from evaluators.report.writer import HTML_NAME, write_report  # matplotlib only when there is a report
+
         out_dir = self.report_dir()
         try:
             self.written = write_report(report, out_dir)

@@ -1,0 +1,80 @@
+"""index.html in a real browser: headless Chromium renders it, saves a screenshot, and logs no page errors.
+
+Chromium comes from the Debian package (``make system-deps``; ``.ci/run`` installs it). Without it the
+tests skip with that reason. Page errors are read back from the DOM: the page's own script writes every
+``error`` event and ``console.error`` call into ``#page-errors`` (``--dump-dom``), and the browser's
+stderr is searched for console messages (``--enable-logging=stderr``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from evaluators.report.html import render_html
+from evaluators.report.writer import write_report
+
+CANDIDATES = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("AUDIOREPRO_CHROMIUM"), *CANDIDATES, shutil.which("chromium")):
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+CHROMIUM = find_chromium()
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Chromium not installed (Debian package `chromium`: run `make system-deps` as root)")
+
+
+def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync",
+               "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
+               *extra, page.resolve().as_uri()]
+    return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+
+
+def page_errors(dom: str) -> str:
+    match = re.search(r'<div id="page-errors">(.*?)</div>', dom, re.S)
+    assert match, "the page's error box is missing from the DOM"
+    return match.group(1).strip()
+
+
+def console_errors(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if "CONSOLE" in line and ("ERROR" in line or "Uncaught" in line)]
+
+
+def test_report_renders_in_chromium_without_errors(sample_report, tmp_path):
+    out = tmp_path / "reports"
+    write_report(sample_report, out)
+    screenshot = out / "index.png"
+    shot = chromium(out / "index.html", tmp_path / "profile", f"--screenshot={screenshot}", "--window-size=1280,2000")
+    assert screenshot.is_file(), f"no screenshot; chromium exit {shot.returncode}: {shot.stderr[-2000:]}"
+    assert screenshot.read_bytes().startswith(PNG_MAGIC) and screenshot.stat().st_size > 20_000
+    assert console_errors(shot.stderr) == []
+
+    dump = chromium(out / "index.html", tmp_path / "profile", "--dump-dom", "--virtual-time-budget=3000")
+    assert dump.returncode == 0, dump.stderr[-2000:]
+    assert 'data-rendered="yes"' in dump.stdout, "the page script did not run to DOMContentLoaded"
+    assert page_errors(dump.stdout) == ""
+    assert console_errors(dump.stderr) == []
+    assert dump.stdout.count("<svg") == 5 and 'data-id="mmau/qwen2-audio-instruct/test-mini/avg"' in dump.stdout
+
+
+def test_a_broken_page_is_detected(sample_report, tmp_path):
+    """The check can fail: a script error on the page shows up in the DOM and in the console log."""
+    html = render_html(sample_report).replace("</body>", "<script>undefinedFunction();</script></body>")
+    page = tmp_path / "broken.html"
+    page.write_text(html)
+    dump = chromium(page, tmp_path / "profile", "--dump-dom", "--virtual-time-budget=3000")
+    assert "undefinedFunction is not defined" in page_errors(dump.stdout)
+    assert any("undefinedFunction is not defined" in line for line in console_errors(dump.stderr))

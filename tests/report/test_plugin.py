@@ -1,0 +1,116 @@
+"""The pytest plugin end to end: a small fake project attaches results; the report appears in --report-dir."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CONFTEST = '''
+import os
+pytest_plugins = ["evaluators.report.plugin"]
+
+def pytest_addoption(parser):
+    parser.addoption("--report-dir", default=None)
+    parser.addoption("--data-dir", default=None)
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "paper_values: a published number")
+    config.addinivalue_line("markers", "determinism: frozen outputs")
+'''
+
+TESTS = '''
+import pytest
+from evaluators.verdict import DETERMINISM_PROPERTY_KEY, PaperValueResult, attach
+
+def result(identifier, status, expected, value=None, reason=""):
+    return PaperValueResult(id=identifier, paper="Fake 2026", model="M", task="asr", dataset="D", split="test",
+                            metric="WER", published=10.0, unit="percent", direction="lower", status=status,
+                            expected_status=expected, protocol="ASR-AB" if value is not None else None, value=value,
+                            delta=None if value is None else value - 10.0, tolerance=0.005, reason=reason)
+
+@pytest.mark.paper_values
+def test_reproduces(request):
+    attach(request.node.user_properties, result("fake/reproduces", "reproduces", "reproduces", 10.001))
+
+@pytest.mark.paper_values
+@pytest.mark.xfail(strict=True, reason="published value differs")
+def test_differs(request):
+    attach(request.node.user_properties, result("fake/differs", "differs", "differs", 12.5, "different key"))
+    assert False, "measured 12.5"
+
+@pytest.mark.paper_values
+def test_no_predictions(request):
+    attach(request.node.user_properties, result("fake/missing", "no_predictions", "reproduces",
+                                                reason="needs fake/preds.json"))
+    pytest.skip("needs fake/preds.json")
+
+@pytest.mark.paper_values
+def test_skips_without_result():
+    pytest.skip("protocol XYZ not registered yet")
+
+@pytest.mark.determinism
+def test_batch_invariance(request):
+    request.node.user_properties.append((DETERMINISM_PROPERTY_KEY, {
+        "model": "tiny", "dtype": "bf16", "batch_size": 4, "items_changed": 1, "n_items": 8,
+        "max_abs_logit_delta": float("nan"), "first_divergent_step": 3}))
+
+def test_plain_unit_test():
+    assert True
+'''
+
+
+@pytest.fixture
+def fake_project(pytester: pytest.Pytester) -> pytest.Pytester:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_fake=TESTS)
+    return pytester
+
+
+def read(directory):
+    return json.loads((directory / "results.json").read_text())
+
+
+def test_results_collected_and_written(fake_project):
+    out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
+    run = fake_project.runpytest_subprocess("-p", "no:cacheprovider", "--report-dir", str(out))
+    run.assert_outcomes(passed=3, skipped=2, xfailed=1)
+    run.stdout.fnmatch_lines(["*audiorepro report: *index.html — 1 reproduce, 1 differ, 1 without predictions*"])
+    data = read(out)
+    by_id = {r["id"]: r for r in data["results"]}
+    assert {i: (r["status"], r["outcome"]) for i, r in by_id.items()} == {
+        "fake/reproduces": ("reproduces", "passed"),
+        "fake/differs": ("differs", "xfailed"),
+        "fake/missing": ("no_predictions", "skipped"),
+    }
+    assert by_id["fake/reproduces"]["test"] == "test_fake.py::test_reproduces"
+    assert data["skipped_tests"] == [{"test": "test_fake.py::test_skips_without_result",
+                                      "reason": "protocol XYZ not registered yet"}]
+    (row,) = data["determinism"]
+    assert row["test"] == "test_fake.py::test_batch_invariance" and row["max_abs_logit_delta"] is None
+    assert data["counts"]["changed"] == 0 and data["run"]["pytest_exit_status"] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["history.jsonl", "index.html", "report.md", "results.json"]
+    assert "protocol XYZ not registered yet" in (out / "report.md").read_text()
+
+    fake_project.runpytest_subprocess("-p", "no:cacheprovider", "--report-dir", str(out))
+    assert len((out / "history.jsonl").read_text().splitlines()) == 2
+
+
+def test_run_without_results_writes_nothing(fake_project):
+    out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
+    run = fake_project.runpytest_subprocess("-p", "no:cacheprovider", "--report-dir", str(out), "-k", "plain")
+    run.assert_outcomes(passed=1)
+    assert not out.exists()
+
+
+def test_xdist_results_reach_the_controller_and_are_written_once(fake_project):
+    pytest.importorskip("xdist")
+    out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
+    run = fake_project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir", str(out))
+    run.assert_outcomes(passed=3, skipped=2, xfailed=1)
+    data = read(out)
+    assert sorted(r["id"] for r in data["results"]) == ["fake/differs", "fake/missing", "fake/reproduces"]
+    assert len(data["determinism"]) == 1 and len(data["skipped_tests"]) == 1
+    assert len((out / "history.jsonl").read_text().splitlines()) == 1
