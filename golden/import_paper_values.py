@@ -341,10 +341,16 @@ def default_citation(file: str, arxiv: str, key: str, protocols: list[str], entr
     if file == "salmonn-repro-jaeeewon" and entry.get("n") and "librispeech" in entry["dataset_key"]:
         note = (f"LibriSpeech {entry['split_key']} in full ({entry['n']} utterances); "
                 "the paper does not state its test subset size")
-    if file.endswith("-2023") or file.endswith("2024") and file.startswith("qwen2"):
-        if "AIR-Bench" in str(entry.get("note")):
-            note = "value copied from AIR-Bench, not re-evaluated"
-            test_data = "different"
+    if file in ("qwen-audio-2023", "qwen2-audio-2024") and "AIR-Bench" in str(entry.get("note")):
+        note = "value copied from AIR-Bench, not re-evaluated; SALMONN's own paper has no AIR-Bench result"
+        test_data = "different"
+    if file == "air-bench-2024" and key.startswith("qwen2-audio") and entry["metric_key"] == "gpt4-score":
+        test_data = "same"
+        note = "the Qwen2-Audio report evaluates on AIR-Bench chat itself (same benchmark, same judge set-up)"
+    if file.startswith("audiobench") and key == "salmonn-7b":
+        note += "; AudioBench runs SALMONN-7B, while the SALMONN paper's Table 3 reports the 13B model"
+    if file.startswith("audiobench") and key == "qwen-audio-chat":
+        note += "; the Qwen-Audio paper reports the base Qwen-Audio model on LibriSpeech, not Qwen-Audio-Chat"
     return {"original_paper": origin, "test_data": test_data, "test_data_note": note, "eval_code": code,
             "protocol": protocol if protocol is not None else (protocols[0] if protocols and code else None)}
 
