@@ -1,0 +1,1 @@
+"""Judge backends: OpenAI-compatible HTTP, local ``transformers`` model, replay of judgement files."""

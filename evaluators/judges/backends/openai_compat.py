@@ -1,0 +1,165 @@
+"""Judge backend for any OpenAI-compatible chat-completions endpoint (OpenAI, Azure-style proxies, vLLM).
+
+This is how users judge at scale: serve the judge with vLLM (``vllm serve Qwen/Qwen3-8B``) or point at
+a hosted model. Only the standard library is used (``urllib.request`` + ``concurrent.futures``).
+
+* base URL, model and key: the key is read from an environment variable (``OPENAI_API_KEY`` by
+  default) and is never written to logs, errors, ``repr`` or results; it is scrubbed from any
+  server text quoted in an error.
+* timeouts, retries with exponential backoff on timeouts, connection errors, HTTP 429 and 5xx;
+  **no retry on other 4xx** (a bad request does not get better by repeating it);
+* a concurrency limit (thread pool); replies are handed to the caller as they complete, so the
+  runner caches each one immediately.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import logging
+import os
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from typing import Any
+
+from evaluators.judges.backends.base import JudgeBackend, ReplyCallback
+from evaluators.judges.decoding import JudgeRequest
+from evaluators.judges.errors import JudgeBackendError, JudgeHTTPError
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+_BODY_EXCERPT = 300
+_TRANSIENT_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
+                     http.client.HTTPException)
+
+
+def _public_url(url: str) -> str:
+    """The URL without any ``user:password@`` part."""
+    parts = urllib.parse.urlsplit(url)
+    netloc = parts.hostname or ""
+    if parts.port:
+        netloc += f":{parts.port}"
+    return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class OpenAICompatibleBackend(JudgeBackend):
+    """Chat completions over HTTP: ``POST {base_url}/chat/completions``."""
+
+    kind = "openai"
+
+    def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
+                 api_key_env: str = DEFAULT_KEY_ENV, revision: str = "unspecified", timeout_s: float = 60.0,
+                 max_retries: int = 4, backoff_base_s: float = 1.0, backoff_max_s: float = 30.0,
+                 max_concurrency: int = 8, sleep: Callable[[float], None] = time.sleep):
+        super().__init__(model, revision)
+        if max_concurrency < 1 or max_retries < 0 or timeout_s <= 0:
+            raise ValueError("max_concurrency >= 1, max_retries >= 0 and timeout_s > 0 are required")
+        self.base_url = base_url.rstrip("/")
+        self.api_key_env = api_key_env
+        self._api_key = api_key if api_key is not None else os.environ.get(api_key_env) or None
+        self.timeout_s = timeout_s
+        self.max_retries = max_retries
+        self.backoff_base_s = backoff_base_s
+        self.backoff_max_s = backoff_max_s
+        self.max_concurrency = max_concurrency
+        self._sleep = sleep
+        self.requests_sent = 0
+
+    # -- description (never the key) ----------------------------------------------------------------
+    def describe(self) -> dict[str, Any]:
+        return super().describe() | {"base_url": _public_url(self.base_url), "api_key_env": self.api_key_env,
+                                     "timeout_s": self.timeout_s, "max_retries": self.max_retries,
+                                     "max_concurrency": self.max_concurrency}
+
+    def __repr__(self) -> str:
+        return (f"OpenAICompatibleBackend(base_url={_public_url(self.base_url)!r}, model={self.model!r}, "
+                f"revision={self.revision!r})")
+
+    def _scrub(self, text: str) -> str:
+        if self._api_key:
+            text = text.replace(self._api_key, "***")
+        return text
+
+    # -- one request --------------------------------------------------------------------------------
+    def _payload(self, request: JudgeRequest) -> bytes:
+        body: dict[str, Any] = {"model": self.model,
+                                "messages": [{"role": role, "content": content} for role, content in request.messages]}
+        body.update(request.decoding.request_fields())
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    def _headers(self) -> dict[str, str]:
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        return headers
+
+    def _backoff(self, attempt: int) -> float:
+        return min(self.backoff_max_s, self.backoff_base_s * (2 ** attempt))
+
+    def complete(self, request: JudgeRequest) -> str:
+        url = f"{self.base_url}/chat/completions"
+        payload = self._payload(request)
+        last_error = ""
+        for attempt in range(self.max_retries + 1):
+            if attempt:
+                delay = self._backoff(attempt - 1)
+                logger.info("judge request retry %d/%d in %.3f s after: %s", attempt, self.max_retries, delay,
+                            last_error)
+                self._sleep(delay)
+            self.requests_sent += 1
+            try:
+                http_request = urllib.request.Request(url, data=payload, headers=self._headers(), method="POST")
+                with urllib.request.urlopen(http_request, timeout=self.timeout_s) as response:
+                    raw = response.read()
+            except urllib.error.HTTPError as error:
+                excerpt = self._scrub(error.read().decode("utf-8", "replace")[:_BODY_EXCERPT])
+                error.close()
+                if error.code == 429 or error.code >= 500:
+                    last_error = f"HTTP {error.code}: {excerpt}"
+                    continue
+                raise JudgeHTTPError(error.code, excerpt) from None
+            except _TRANSIENT_ERRORS as error:
+                last_error = self._scrub(f"{type(error).__name__}: {error}")
+                continue
+            return self._reply_text(raw)
+        raise JudgeBackendError(f"judge endpoint {_public_url(url)} failed after {self.max_retries + 1} attempts; "
+                                f"last error: {last_error}")
+
+    def _reply_text(self, raw: bytes) -> str:
+        try:
+            data = json.loads(raw.decode("utf-8"))
+            content = data["choices"][0]["message"]["content"]
+        except (UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexError, TypeError) as error:
+            excerpt = self._scrub(raw[:_BODY_EXCERPT].decode("utf-8", "replace"))
+            raise JudgeBackendError(f"judge endpoint returned no chat completion ({type(error).__name__}): "
+                                    f"{excerpt!r}") from None
+        return "" if content is None else str(content)
+
+    # -- many requests, concurrently ----------------------------------------------------------------
+    def complete_all(self, requests: Sequence[JudgeRequest], on_reply: ReplyCallback) -> None:
+        if not requests:
+            return
+        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(requests))) as pool:
+            pending: dict[Future[str], int] = {pool.submit(self.complete, request): index
+                                               for index, request in enumerate(requests)}
+            while pending:
+                done, _ = wait(pending, return_when=FIRST_EXCEPTION)
+                for future in done:
+                    index = pending.pop(future)
+                    error = future.exception()
+                    if error is not None:
+                        for other in pending:
+                            other.cancel()
+                        # let running calls finish and deliver every success, so it is cached, then fail
+                        wait(pending)
+                        for other, other_index in pending.items():
+                            if not other.cancelled() and other.exception() is None:
+                                on_reply(other_index, other.result())
+                        raise error
+                    on_reply(index, future.result())

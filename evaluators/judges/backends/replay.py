@@ -1,0 +1,157 @@
+"""Replay backend: judgements that were already made, read from the files public scripts write.
+
+Re-scoring a published judging run needs no judge at all when its judgement file is available:
+
+* SAKURA ``evaluation/llm_judge.py`` writes ``<name>_judgements.json``:
+  ``{"judge_model", "temperature", "top_p", "max_tokens", "results": {<wav>: {"Explanation",
+  "Judgement", "instruction", "model_response", "label"}}}``. Only the two extracted fields are
+  kept, not the raw reply, so the reply is *reconstructed* as ``Explanation: E\\nJudgement: J`` and
+  checked to re-parse to exactly the stored (E, J); the official decision is therefore unchanged.
+* AudioBench writes ``<dataset>_<metric>_score.json``: ``{"llama3_70b_judge" | "gpt4o_judge":
+  {"judge_score", "success_rate"}, "details": [{"question", "reference", "model_prediction",
+  "judge_response", "rate_score", "success"}]}`` with the raw judge reply.
+
+The backend answers a request by looking up its exact rendered messages, so the protocol's prompt
+rendering is exercised too: a template that drifted from the one used in the file finds nothing and
+raises :class:`JudgeReplayMissing`. Replayed replies are not written to the judgement cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from evaluators.errors import PredictionFormatError
+from evaluators.judges.backends.base import JudgeBackend
+from evaluators.judges.decoding import DecodingConfig, JudgeRequest
+from evaluators.judges.errors import JudgeReplayMissing
+from evaluators.judges.parsing import extract_sakura_judgement
+from evaluators.judges.specs import get_judge_spec
+from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.predictions.reading import read_json, require_list, require_record, require_str
+
+
+class ReplayBackend(JudgeBackend):
+    """Answers prompts from recorded replies keyed by the exact rendered messages."""
+
+    kind = "replay"
+    cacheable = False
+
+    def __init__(self, replies: Mapping[str, Sequence[str]], *, model: str, revision: str = "recorded",
+                 source: str = "", reconstructed: bool = False):
+        super().__init__(model, revision)
+        self._replies = {key: list(values) for key, values in replies.items()}
+        self._served: dict[str, int] = {}
+        self.source = source
+        self.reconstructed = reconstructed
+
+    def complete(self, request: JudgeRequest) -> str:
+        """The recorded reply; identical prompts (same question, answer and response for two audios)
+        get their recorded replies in file order."""
+        key = request.messages_json()
+        recorded = self._replies.get(key)
+        if recorded:
+            position = self._served.get(key, 0)
+            self._served[key] = position + 1
+            return recorded[position % len(recorded)]
+        else:
+            raise JudgeReplayMissing(f"{self.source or 'replay'}: no recorded judgement for a prompt starting "
+                                     f"{request.messages[-1][1][:80]!r} (template or item text differs from the "
+                                     f"recorded run)")
+
+    def describe(self) -> dict[str, Any]:
+        return super().describe() | {"source": self.source, "reconstructed_replies": self.reconstructed}
+
+
+@dataclass(frozen=True)
+class ReplayBundle:
+    """What a judgement file holds: the judged predictions, a backend replaying the verdicts, the
+    decoding settings the file records, and any numbers the file itself reports."""
+
+    predictions: PredictionSet
+    backend: ReplayBackend
+    decoding: DecodingConfig
+    recorded: Mapping[str, Any] = field(default_factory=dict)
+
+
+def _messages_key(protocol_id: str, item: PredictionItem) -> str:
+    spec = get_judge_spec(protocol_id)
+    calls = spec.calls(item)
+    if isinstance(calls, str) or len(calls) != 1:
+        raise ValueError(f"{protocol_id} does not judge an item with one call; replay supports one-call protocols")
+    return JudgeRequest(spec.template.render(calls[0].values), DecodingConfig()).messages_json()
+
+
+def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
+                           metadata: Mapping[str, Any] | None = None) -> ReplayBundle:
+    """Read a SAKURA ``*_judgements.json`` into predictions + a replay backend (ids = audio paths).
+
+    ``metadata`` (e.g. ``{"track": "Animal", "hop": "single"}``) is attached to every item.
+    """
+    path = Path(path)
+    data = require_record(path, read_json(path), "top level")
+    results = data.get("results")
+    if not isinstance(results, Mapping):
+        raise PredictionFormatError(path, "expected an object 'results' keyed by audio file", field="results")
+    items: list[PredictionItem] = []
+    replies: dict[str, list[str]] = {}
+    for wav, record in results.items():
+        record = require_record(path, record, wav)
+        instruction = require_str(path, record, "instruction", wav)
+        explanation = require_str(path, record, "Explanation", wav)
+        judgement = require_str(path, record, "Judgement", wav)
+        item = PredictionItem(id=str(wav), prediction=require_str(path, record, "model_response", wav),
+                              references=(require_str(path, record, "label", wav),), prompt=instruction,
+                              metadata={"question": instruction, **(metadata or {})})
+        reply = f"Explanation: {explanation}\nJudgement: {judgement}"
+        reparsed = extract_sakura_judgement(reply)
+        if (reparsed.explanation, reparsed.judgement) != (explanation, judgement) and reparsed.matched:
+            raise PredictionFormatError(path, "stored Explanation/Judgement cannot come from SAKURA's regex "
+                                              "(they would not re-parse to the same fields)", item=wav)
+        items.append(item)
+        replies.setdefault(_messages_key(protocol_id, item), []).append(reply)
+    model = data.get("judge_model")
+    decoding = DecodingConfig(temperature=data.get("temperature"), top_p=data.get("top_p"))
+    predictions = PredictionSet(name=path.stem, source=str(path), items=tuple(items),
+                                metadata={"format": "sakura-judgements"})
+    backend = ReplayBackend(replies, model=str(model or "unknown"), source=str(path), reconstructed=True)
+    return ReplayBundle(predictions, backend, decoding, {"max_tokens_recorded": data.get("max_tokens")})
+
+
+_AB_JUDGES = {"llama3_70b_judge": ("casperhansen/llama-3-70b-instruct-awq", False),
+              "gpt4o_judge": ("gpt-4o-chat", True)}
+
+
+def load_audiobench_judge_log(path: str | Path, *, protocol_id: str) -> ReplayBundle:
+    """Read an AudioBench ``*_llama3_70b_judge_score.json`` / ``*_gpt4o_judge_score.json`` (ids = indices)."""
+    path = Path(path)
+    data = require_record(path, read_json(path), "top level")
+    judge_keys = [key for key in _AB_JUDGES if key in data]
+    if len(judge_keys) != 1:
+        raise PredictionFormatError(path, f"expected exactly one of {sorted(_AB_JUDGES)} at the top level")
+    judge_key = judge_keys[0]
+    model, is_gpt4o = _AB_JUDGES[judge_key]
+    if protocol_id.upper().endswith("-GPT4O") != is_gpt4o:
+        raise PredictionFormatError(path, f"this log was judged by {judge_key}; {protocol_id} uses the other "
+                                          f"judge's prompt (choose the matching J-AB-* protocol)")
+    details = require_list(path, data.get("details"), "a list 'details'")
+    items: list[PredictionItem] = []
+    replies: dict[str, list[str]] = {}
+    for index, record in enumerate(details):
+        record = require_record(path, record, index)
+        question = require_str(path, record, "question", index)
+        item = PredictionItem(id=str(index), prediction=require_str(path, record, "model_prediction", index),
+                              references=(require_str(path, record, "reference", index),), prompt=question,
+                              metadata={"question": question, "recorded_rate_score": record.get("rate_score"),
+                                        "recorded_success": record.get("success")})
+        items.append(item)
+        replies.setdefault(_messages_key(protocol_id, item), []).append(
+            require_str(path, record, "judge_response", index))
+    predictions = PredictionSet(name=path.stem, source=str(path), items=tuple(items),
+                                metadata={"format": "audiobench-judge-log"})
+    spec = get_judge_spec(protocol_id)
+    recorded = dict(require_record(path, data[judge_key], judge_key))
+    return ReplayBundle(predictions, ReplayBackend(replies, model=model, source=str(path)), spec.default_decoding,
+                        recorded)
