@@ -1,0 +1,64 @@
+"""Output clean-up: EOS, Qwen remove_sp, nota end_sym, ASR-JW-STRICT classifier, CMI prefixes."""
+
+from __future__ import annotations
+
+import pytest
+
+from evaluators.text.cleanup import (
+    STRICT_CATEGORIES,
+    classify_strict,
+    cut_at_end_symbol,
+    ends_with_eos,
+    remove_sp,
+    strip_cmi_prefixes,
+    strip_trailing_eos,
+)
+
+
+def test_eos_helpers() -> None:
+    assert ends_with_eos("done.</s>  ")
+    assert not ends_with_eos("cut off")
+    assert strip_trailing_eos(" done.</s> ") == "done."
+
+
+@pytest.mark.parametrize(("text", "language", "expected"), [
+    ("He hoped , there would be stew .", "en", "He hoped, there would be stew."),
+    ("<|en|>  hello   world !", "en", "hello world!"),
+    ("  leading", "en", "leading"),
+    ("今天 天气 很好 。", "zh", "今天天气很好。"),
+    ("a  ,  b", "en", "a, b"),
+])
+def test_remove_sp(text: str, language: str, expected: str) -> None:
+    assert remove_sp(text, language) == expected
+
+
+def test_cut_at_end_symbol() -> None:
+    assert cut_at_end_symbol("hello<|end_of_text|>garbage<|end_of_text|>") == "hello"
+    assert cut_at_end_symbol("no marker") == "no marker"
+
+
+@pytest.mark.parametrize(("hypothesis", "reference", "category", "rewritten"), [
+    ("The villages will save us.", "the villages will save us", "no_eos", "The villages will save us."),
+    ("The transcription of the given speech is: hello\nmore</s>", "hello", "garbage_prefix_v1", "hello"),
+    ("The transcription of the speech is:  hi there</s>", "hi there", "garbage_prefix_v4", "hi there</s>"),
+    ("x <Speech> inside </Speech> y</s>", "inside", "speech_tagged", "inside"),
+    ("I'm sorry, I cannot</s>", "anything", "sorry_rejected", "I'm sorry, I cannot</s>"),
+    ('Here is the transcription: "The villages will save us."</s>', "the villages will save us",
+     "garbage_prefix_v2", "The villages will save us."),
+    ('The text is "a "b" c"</s>', "a b c", "garbage_prefix_v3", 'a "b" c'),
+    ("short</s>", "a much much longer reference text", "too_long", "short</s>"),
+    ("hello world</s>", "hello world", "valid", "hello world</s>"),
+    ("hello world<s>", "hello world", "invalid", "hello world<s>"),
+])
+def test_strict_classifier_rules_in_order(hypothesis: str, reference: str, category: str, rewritten: str) -> None:
+    assert classify_strict(hypothesis, reference) == (category, rewritten)
+    assert category in STRICT_CATEGORIES
+
+
+@pytest.mark.parametrize(("prediction", "expected"), [
+    ("The lyrics of the song are: I've got two tickets!", "I've got two tickets!"),
+    ("Here are the lyrics: hello", "Here are the lyrics: hello"),
+    ("<s>The content of the audio is: la la</s>", "la la"),
+])
+def test_cmi_prefixes(prediction: str, expected: str) -> None:
+    assert strip_cmi_prefixes(prediction) == expected
