@@ -53,10 +53,15 @@ def use_gpu(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(scope="session")
 def data_dir(request: pytest.FixtureRequest) -> Path | None:
-    """The public prediction data directory, or None when not configured (tests then skip)."""
+    """The public prediction data directory, or None when not configured (tests then skip).
+
+    --data-dir, else $AUDIOREPRO_DATA, else the `audiorepro fetch` cache if it holds files.
+    """
     value = request.config.getoption("--data-dir")
     if not value:
-        return None
+        from evaluators.sources import data_dir_from_env
+
+        return data_dir_from_env()
     path = Path(value).expanduser().resolve()
     return path if path.is_dir() else None
 
