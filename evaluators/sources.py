@@ -297,6 +297,8 @@ def verify(data_dir: str | Path, relative_paths: Iterable[str] | None = None) ->
 def _select(relative_paths: Iterable[str] | None) -> list[SourceFile]:
     if relative_paths is None:
         return manifest()
+    if isinstance(relative_paths, (str, Path)):  # one path, not an iterable of characters
+        relative_paths = [str(relative_paths)]
     return [manifest_entry(path) for path in relative_paths]
 
 
