@@ -1,0 +1,132 @@
+"""``audiorepro judge``: score predictions under an LLM-as-judge protocol (protocols.md §12).
+
+Examples::
+
+    audiorepro judge preds.json --protocol J-SAKURA --backend openai --base-url http://localhost:8000/v1 \\
+        --model Qwen/Qwen3-8B --cache .cache/judge.sqlite --output sakura.json
+    audiorepro judge animal_single_judgements.json --protocol J-SAKURA --backend replay-sakura
+    audiorepro judge iemocap_emotion_test_llama3_70b_judge_score.json --protocol J-AB-BINARY \\
+        --backend replay-audiobench
+
+The API key is read from the environment variable named by ``--api-key-env`` (never from the
+command line, so it stays out of shell history and process lists). The result JSON is written to a
+temporary file and renamed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from evaluators.judges import (
+    DecodingConfig,
+    JudgementCache,
+    OpenAICompatibleBackend,
+    get_judge_spec,
+    load_audiobench_judge_log,
+    load_sakura_judgements,
+    run_judging,
+)
+from evaluators.judges.runner import JudgeResult
+from evaluators.predictions import load_predictions
+
+BACKENDS = ("openai", "transformers", "replay-sakura", "replay-audiobench")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("judge", help="score predictions with an LLM judge protocol",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("predictions", help="prediction file (or, for replay backends, the judgement file)")
+    parser.add_argument("--protocol", required=True, help="judge protocol id (J-SAKURA, J-AB-SCALE, ...)")
+    parser.add_argument("--backend", choices=BACKENDS, default="openai")
+    parser.add_argument("--format", dest="fmt", help="prediction file format (default: detect)")
+    parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
+    parser.add_argument("--model", help="judge model name (default: the protocol's published judge)")
+    parser.add_argument("--model-path", help="local checkpoint directory (transformers backend)")
+    parser.add_argument("--revision", default="unspecified", help="judge model revision, recorded and cached on")
+    parser.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the key")
+    parser.add_argument("--cache", help="SQLite judgement cache (re-runs make no calls)")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
+    parser.add_argument("--retries", type=int, default=4)
+    parser.add_argument("--temperature", type=float)
+    parser.add_argument("--top-p", type=float)
+    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument("--seed", type=int)
+    parser.add_argument("--output", help="write the full result (per-item verdicts) as JSON here")
+    parser.set_defaults(func=run)
+
+
+def _decoding(args: argparse.Namespace, default: DecodingConfig) -> DecodingConfig:
+    changes = {key: value for key, value in (("temperature", args.temperature), ("top_p", args.top_p),
+                                             ("max_tokens", args.max_tokens), ("seed", args.seed))
+               if value is not None}
+    return default.replace(**changes) if changes else default
+
+
+def _write_json(path: Path, data: object) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump(data, stream, indent=2, ensure_ascii=False)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def _summary(result: JudgeResult) -> str:
+    value = "unavailable" if result.value is None else f"{result.value:.4f} ({result.unit})"
+    lines = [f"{result.protocol}: {value}  n={result.n}  unparsed={result.unparsed}  counts={dict(result.counts)}"]
+    if result.interval:
+        lines.append(f"  95% interval [{result.interval.low:.4f}, {result.interval.high:.4f}] ({result.interval.method})")
+    if result.skipped:
+        lines.append(f"  skipped: {dict(result.skipped)}")
+    if result.unavailable_reason:
+        lines.append(f"  reason: {result.unavailable_reason}")
+    for name, group in result.groups.items():
+        group_value = "n/a" if group.value is None else f"{group.value:.4f}"
+        lines.append(f"  {name}: {group_value}  n={group.n}  unparsed={group.unparsed}")
+    lines.append(f"  calls made: {result.calls_made}, cache hits: {result.cache_hits}")
+    lines.append(f"  signature: {result.signature}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    spec = get_judge_spec(args.protocol)
+    cache = JudgementCache(args.cache) if args.cache else None
+    try:
+        if args.backend == "replay-sakura":
+            bundle = load_sakura_judgements(args.predictions, protocol_id=spec.protocol_id)
+            predictions, backend, decoding = bundle.predictions, bundle.backend, bundle.decoding
+        elif args.backend == "replay-audiobench":
+            bundle = load_audiobench_judge_log(args.predictions, protocol_id=spec.protocol_id)
+            predictions, backend, decoding = bundle.predictions, bundle.backend, bundle.decoding
+        else:
+            predictions = load_predictions(args.predictions, args.fmt)
+            decoding = _decoding(args, spec.default_decoding)
+            if args.backend == "openai":
+                if not args.base_url:
+                    raise SystemExit("audiorepro judge: --base-url is required for --backend openai")
+                backend = OpenAICompatibleBackend(args.base_url, args.model or spec.default_model,
+                                                  api_key_env=args.api_key_env, revision=args.revision,
+                                                  timeout_s=args.timeout, max_retries=args.retries,
+                                                  max_concurrency=args.concurrency)
+            else:
+                if not args.model_path:
+                    raise SystemExit("audiorepro judge: --model-path is required for --backend transformers")
+                from evaluators.judges.backends.transformers_local import TransformersBackend
+
+                backend = TransformersBackend.from_pretrained(args.model_path, revision=args.revision)
+        result = run_judging(spec.protocol_id, predictions, backend, cache, decoding=decoding)
+    finally:
+        if cache is not None:
+            cache.close()
+    print(_summary(result))
+    if args.output:
+        _write_json(Path(args.output), result.as_dict(items=True))
+    return 0

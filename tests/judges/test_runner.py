@@ -1,0 +1,210 @@
+"""run_judging end to end with a scripted judge: official rules, unparsed counts, groups, cache, crashes."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from evaluators.judges import JudgementCache, run_judging
+from evaluators.judges.decoding import DecodingConfig
+from evaluators.metrics.stats import wald_half_width
+from evaluators.predictions.base import PredictionItem, PredictionSet
+
+pytestmark = pytest.mark.judge
+
+QUESTION = "Which animal is it? (a) dog (b) cat (c) cow (d) sheep"
+SAKURA_REPLIES = {
+    "A": "Explanation: picks (a).\nJudgement: correct",
+    "B": "Explanation: picks (b).\nJudgement: incorrect",
+    "C": "Explanation: picks (a).\nJudgement: Correct",       # valid only after .lower()
+    "D": "**Explanation:** x\n**Judgement:** correct",        # unparsable
+    "E": "Explanation: picks (a).\nJudgement: correct",
+}
+
+
+def _sakura_items() -> PredictionSet:
+    tracks = ["Animal", "Animal", "Animal", "Gender", "Gender"]
+    items = [PredictionItem(f"s{i}", response, ("(a) dog",), prompt=QUESTION,
+                            metadata={"track": track, "hop": "single"})
+             for i, (response, track) in enumerate(zip(SAKURA_REPLIES, tracks, strict=True))]
+    return PredictionSet("sakura-test", "test", tuple(items))
+
+
+def _sakura_answer(user: str) -> str:
+    response = re.search(r"Model generated response: (.*)\n", user).group(1)
+    return SAKURA_REPLIES[response]
+
+
+@pytest.mark.parametrize(("protocol_id", "value", "unparsed", "counts"), [
+    ("J-SAKURA", 3 / 5, 1, {"correct": 3, "incorrect": 1, "unparsed": 1}),
+    ("J-SAKURA-JW-DIST", 2 / 5, 2, {"correct": 2, "incorrect": 1, "unparsed": 2}),
+    ("J-SAKURA-JW-EVAL", 3 / 5, 1, {"correct": 3, "incorrect": 1, "unparsed": 1}),
+])
+def test_sakura_counts_invalid_as_wrong_and_reports_them(scripted_judge, protocol_id, value, unparsed, counts) -> None:
+    judge = scripted_judge(_sakura_answer)
+    result = run_judging(protocol_id, _sakura_items(), judge)
+    assert result.value == pytest.approx(value)
+    assert result.n == 5 and result.unparsed == unparsed and dict(result.counts) == counts
+    assert result.interval.method == "wald"
+    assert result.interval.high - value == pytest.approx(wald_half_width(value, 5, z=1.959963984540054))
+    assert set(result.intervals) == {"wald", "wilson"}
+    assert result.groups["Animal-single"].value == pytest.approx(2 / 3 if protocol_id != "J-SAKURA-JW-DIST"
+                                                                 else 1 / 3)
+    assert result.groups["Gender-single"].n == 2
+    by_id = {v.id: v for v in result.items}
+    assert by_id["s0"].explanation == "picks (a)." and by_id["s3"].outcome == "unparsed"
+    assert by_id["s3"].replies == (SAKURA_REPLIES["D"],)
+
+
+def test_signature_names_judge_revision_template_and_decoding(scripted_judge) -> None:
+    result = run_judging("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer, model="m", revision="rev7"))
+    for part in ("proto:J-SAKURA", "judge:m", "rev:rev7", "backend:scripted", "tpl:sakura-official@",
+                 "dec:temperature=0.0,top_p=0.9,max_tokens=unset,seed=unset", "unparsed:invalid-counts-wrong"):
+        assert part in result.signature
+    other = run_judging("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer, model="m", revision="rev7"),
+                        decoding=DecodingConfig(temperature=0.5))
+    assert other.signature != result.signature and "temperature=0.5" in other.signature
+    assert result.as_dict()["decoding"]["max_tokens"] is None
+
+
+def test_sqqa_or_over_candidate_answers(scripted_judge) -> None:
+    items = PredictionSet("sqqa", "test", (
+        PredictionItem("q1", "Paris.</s>", ("Paris is the capital", "France"), prompt="Please answer the question in "
+                       "detail.", metadata={"question": "what is the capital of france"}),
+        PredictionItem("q2", "No idea.</s>", ("Blue",), metadata={"question": "what colour is the sky"}),
+    ))
+    seen: list[str] = []
+
+    def answer(user: str) -> str:
+        seen.append(user)
+        if '"Standard Answer": "paris is the capital"' in user:
+            return '{"Correct": True, "Reason": "same city"}'
+        if '"Standard Answer": "france"' in user:
+            return '{"Correct": False, "Reason": "a country"}'
+        return "I cannot tell."
+
+    result = run_judging("J-SQQA-JW", items, scripted_judge(answer))
+    assert len(seen) == 3
+    assert all('"My Answer": "Paris."' in text for text in seen[:2])           # </s> removed, answers lowercased
+    assert result.value == 0.5 and result.unparsed == 1 and dict(result.counts) == {"correct": 1, "unparsed": 1}
+    assert result.n == 2
+
+
+def test_slot_filling_micro_over_slots_and_unpairable_items_reported(scripted_judge) -> None:
+    items = PredictionSet("sf", "test", (
+        PredictionItem("f1", "date=Tomorrow</s>; place_name=the office</s>", ("date=tomorrow; place_name=office",)),
+        PredictionItem("f2", "time five pm</s>", ("time=five pm",)),
+        PredictionItem("f3", "date=monday</s>", ("date=monday",)),
+    ))
+    replies = {"tomorrow": "Yes", "the office": "Yes.", "monday": "Yes"}
+
+    def answer(user: str) -> str:
+        return replies[re.search(r"our_slot\*\*: `(.*)`", user).group(1)]
+
+    result = run_judging("J-SF-JW", items, scripted_judge(answer))
+    assert result.value == pytest.approx(2 / 3)            # "Yes." counts as No
+    assert result.n == 3 and result.unparsed == 0
+    assert result.skipped == {"slot without '=' (the official script raises IndexError)": 1}
+
+
+def test_audiobench_scale_failed_parse_rated_zero(scripted_judge) -> None:
+    items = PredictionSet("ab", "test", tuple(
+        PredictionItem(f"a{i}", prediction, ("a dog barks",), prompt="What do you hear?")
+        for i, prediction in enumerate(("dog", "cat", "bird"))))
+    replies = {"dog": "Explanation: ok\nRating: 4", "cat": "Explanation: ok\nRating: **5**", "bird": "Rating: 2"}
+
+    def answer(user: str) -> str:
+        return replies[re.search(r"\[Model Answer\]\n {8}(.*)\n", user).group(1)]
+
+    result = run_judging("J-AB-SCALE", items, scripted_judge(answer))
+    assert result.value == pytest.approx(40.0)              # (4 + 0 + 2) / 3 × 20
+    assert result.unparsed == 1 and result.extras["success_rate"] == pytest.approx(2 / 3)
+    assert result.interval.method.startswith("bootstrap")
+    assert result.unit == "percent"
+
+
+def _air_items() -> PredictionSet:
+    rows = [("i1", "speech_QA"), ("i2", "sound_QA"), ("i3", "music_QA")]
+    return PredictionSet("air", "test", tuple(
+        PredictionItem(item_id, f"model answer {item_id}", (f"reference {item_id}",), prompt="Q?",
+                       metadata={"meta_info": "audio", "task_name": task}) for item_id, task in rows))
+
+
+def _air_answer(replies: dict[tuple[str, str], str]):
+    def answer(user: str) -> str:
+        first = re.search(r"\[The Start of Assistant 1s Answer\]\n(.*)\n", user).group(1)
+        order = "ref-first" if first.startswith("reference") else "model-first"
+        return replies[(first.split()[-1], order)]
+    return answer
+
+
+def test_air_chat_swaps_positions_and_excludes_fails(scripted_judge) -> None:
+    replies = {("i1", "ref-first"): "8 6", ("i1", "model-first"): "7 9",
+               ("i2", "ref-first"): "Assistant 1: 8", ("i2", "model-first"): "5 8",
+               ("i3", "ref-first"): "9 4", ("i3", "model-first"): "no scores"}
+    judge = scripted_judge(_air_answer(replies))
+    result = run_judging("J-AIR-CHAT", _air_items(), judge)
+    assert len(judge.calls) == 6
+    assert result.value == pytest.approx(((6 + 4) / 2 + (7 + 5) / 2) / 2)
+    assert result.unparsed == 2 and dict(result.counts) == {"partial": 2, "scored": 1}
+    assert result.groups["speech"].value == pytest.approx(6.5)
+    assert result.groups["sound"].value is None              # no parsed reference-first reply in the category
+    assert result.extras["win_rate_ref_first"] == pytest.approx(0.0)
+
+
+def test_air_chat_score_above_ten_makes_the_number_unavailable(scripted_judge) -> None:
+    replies = {("i1", "ref-first"): "11 6", ("i1", "model-first"): "7 9", ("i2", "ref-first"): "8 8",
+               ("i2", "model-first"): "5 8", ("i3", "ref-first"): "9 4", ("i3", "model-first"): "4 9"}
+    result = run_judging("J-AIR-CHAT", _air_items(), scripted_judge(_air_answer(replies)))
+    assert result.value is None and not result.available
+    assert "exit(1)" in result.unavailable_reason and "i1" in result.unavailable_reason
+
+
+def test_cache_rerun_makes_no_calls_and_crash_loses_nothing(scripted_judge, tmp_path: Path) -> None:
+    cache_path = tmp_path / "judge.sqlite"
+    calls_before_crash = 0
+
+    def crashing(user: str) -> str:
+        nonlocal calls_before_crash
+        if calls_before_crash == 3:
+            raise RuntimeError("judge process died")
+        calls_before_crash += 1
+        return _sakura_answer(user)
+
+    with JudgementCache(cache_path) as cache, pytest.raises(RuntimeError, match="died"):
+        run_judging("J-SAKURA", _sakura_items(), scripted_judge(crashing), cache)
+    with JudgementCache(cache_path) as cache:
+        assert len(cache) == 3
+        judge = scripted_judge(_sakura_answer)
+        first = run_judging("J-SAKURA", _sakura_items(), judge, cache)
+        assert len(judge.calls) == 2 and first.cache_hits == 3 and first.calls_made == 2
+    with JudgementCache(cache_path) as cache:
+        judge = scripted_judge(_sakura_answer)
+        again = run_judging("J-SAKURA", _sakura_items(), judge, cache)
+        assert judge.calls == [] and again.calls_made == 0 and again.cache_hits == 5
+        assert again.value == first.value and again.verdicts() == first.verdicts()
+        # another revision, template or decoding is a different judging: it misses
+        other = scripted_judge(_sakura_answer, revision="r2")
+        run_judging("J-SAKURA", _sakura_items(), other, cache)
+        assert len(other.calls) == 5
+        hotter = scripted_judge(_sakura_answer)
+        run_judging("J-SAKURA", _sakura_items(), hotter, cache, decoding=DecodingConfig(temperature=1.0))
+        assert len(hotter.calls) == 5
+
+
+def test_identical_prompts_are_sent_once_when_cached(scripted_judge, tmp_path: Path) -> None:
+    items = PredictionSet("dup", "test", tuple(PredictionItem(f"d{i}", "A", ("(a) dog",), prompt=QUESTION)
+                                               for i in range(4)))
+    judge = scripted_judge(_sakura_answer)
+    with JudgementCache(tmp_path / "c.sqlite") as cache:
+        result = run_judging("J-SAKURA", items, judge, cache)
+    assert len(judge.calls) == 1 and result.value == 1.0 and result.n == 4
+
+
+def test_empty_prediction_set(scripted_judge) -> None:
+    result = run_judging("J-SAKURA", PredictionSet("empty", "test", ()), scripted_judge(_sakura_answer))
+    assert result.value is None and result.n == 0 and result.interval is None
+    assert not math.isnan(result.unparsed)
