@@ -320,6 +320,7 @@ Opener = Callable[..., Any]
 
 def _download(entry: SourceFile, target: Path, opener: Opener, timeout: float) -> None:
     """Stream ``entry.url`` into a temp file next to ``target``, verify, then rename; else leave nothing."""
+    created = [folder for folder in (target.parent, *target.parent.parents) if not folder.exists()]
     target.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False)
     temp = Path(handle.name)
@@ -352,6 +353,12 @@ def _download(entry: SourceFile, target: Path, opener: Opener, timeout: float) -
         os.replace(temp, target)
     finally:
         temp.unlink(missing_ok=True)
+        if not target.exists():  # failed: remove the folders this download created (deepest first)
+            for folder in created:
+                try:
+                    folder.rmdir()
+                except OSError:  # not empty (another file landed there) or already gone
+                    break
 
 
 def fetch(relative_paths: Iterable[str] | None = None, cache_dir: str | Path | None = None, *,

@@ -49,7 +49,8 @@ def serving(payloads: dict[str, bytes], calls: list[str] | None = None):
 
 
 def files_under(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*") if p.is_file())
+    """Every file and folder left under ``folder`` (a failed download must leave neither)."""
+    return sorted(folder.rglob("*"))
 
 
 # --- the packaged manifest ------------------------------------------------------------------------
@@ -188,7 +189,7 @@ def test_fetch_downloads_verifies_and_skips_present_files(tmp_path, fake_manifes
     results = sources.fetch(None, tmp_path, opener=opener)
     assert [r.status for r in results] == ["downloaded", "downloaded"]
     assert (tmp_path / "set" / "one.json").read_bytes() == CONTENT
-    assert files_under(tmp_path) == [tmp_path / "set" / "one.json", tmp_path / "set" / "two.json"]
+    assert files_under(tmp_path) == [tmp_path / "set", tmp_path / "set" / "one.json", tmp_path / "set" / "two.json"]
     again = sources.fetch(["set/one.json"], tmp_path, opener=opener)
     assert [r.status for r in again] == ["present"]
     assert len(calls) == 2
