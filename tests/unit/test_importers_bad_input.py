@@ -279,3 +279,12 @@ def test_nothing_is_half_loaded_the_error_comes_before_any_result(tmp_path):
     del broken[-1]["answer"]
     path = write(tmp_path, importer, importer.dump(broken))
     expect_error(importer, path, f"item {len(data) - 1}", "field 'answer'")
+
+
+@ALL
+def test_oversized_file_is_refused_before_reading(importer, monkeypatch):
+    from evaluators.predictions import reading
+
+    monkeypatch.setattr(reading, "MAX_FILE_BYTES", 16)
+    path = FIXTURES / importer.fixture
+    expect_error(importer, path, f"file is {path.stat().st_size} bytes, above the 16-byte limit")
