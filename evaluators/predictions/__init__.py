@@ -103,7 +103,7 @@ register_format(Format("cmi-bench", "CMI-Bench results: JSON list (or JSONL) of 
 register_format(Format("sakura-metadata", "SAKURA data/<Track>/metadata.json: questions and answers per audio",
                        sakura.looks_like_metadata, sakura.load_metadata, kind="references"))
 register_format(Format("sakura-predictions", "SAKURA prediction file: {attribute, type, results: {key: "
-                       "{instruction, response, label}}}", sakura.looks_like_predictions, sakura.load_predictions))
+                       "{instruction, response, label}}}", sakura.looks_like_predictions, sakura.load_prediction_file))
 register_format(Format("sakura-judgements", "SAKURA llm_judge.py output: {judge_model, ..., results: {key: "
                        "{Explanation, Judgement, instruction, response, label}}}",
                        sakura.looks_like_judgements, sakura.load_judgements))

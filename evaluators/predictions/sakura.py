@@ -8,7 +8,7 @@ Three formats, as described in the repository's ``evaluation/README.md`` and ``d
   **no model outputs**, so it is not a prediction set: :func:`load_metadata` returns
   :class:`SakuraReferences`, the questions and right answers of one track for both hops, to which
   predictions are joined (:meth:`SakuraReferences.join` for a runner's outputs, or the ``metadata=``
-  option of :func:`load_predictions`, which checks a prediction file against it).
+  option of :func:`load_prediction_file`, which checks a prediction file against it).
 * ``sakura-predictions`` — what the README asks a model run to save, the input of ``llm_judge.py``:
   ``{"attribute": <track>, "type": <hop>, "results": {<key>: {"instruction", "response", "label"}}}``.
 * ``sakura-judgements`` — ``<name>_judgements.json`` written by ``llm_judge.py``:
@@ -214,8 +214,8 @@ def _check_against(path: Path, key: str, hop: str | None, instruction: str, labe
     return question
 
 
-def load_predictions(path: str | Path, *, data: object = None,
-                     metadata: str | Path | SakuraReferences | None = None) -> PredictionSet:
+def load_prediction_file(path: str | Path, *, data: object = None,
+                         metadata: str | Path | SakuraReferences | None = None) -> PredictionSet:
     """Read a SAKURA prediction file (input of ``llm_judge.py``). Id = result key.
 
     With ``metadata`` (a track's ``metadata.json`` or :class:`SakuraReferences`) every key must be an
@@ -274,7 +274,7 @@ def load_judgements(path: str | Path, *, data: object = None,
                            metadata={"format": "sakura-judgements", **settings,
                                      "empty_predictions": count_empty(item.prediction for item in items)})
     if predictions is not None:
-        original = load_predictions(predictions) if isinstance(predictions, (str, Path)) else predictions
+        original = load_prediction_file(predictions) if isinstance(predictions, (str, Path)) else predictions
         _check_same_items(path, judged, original)
     return judged
 

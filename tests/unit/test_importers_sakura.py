@@ -9,7 +9,7 @@ import pytest
 from evaluators.errors import PredictionFormatError
 from evaluators.predictions import load_predictions, load_references
 from evaluators.predictions.sakura import SakuraReferences, hop_of, load_judgements, load_metadata
-from evaluators.predictions.sakura import load_predictions as load_sakura_predictions
+from evaluators.predictions.sakura import load_prediction_file as load_sakura_predictions
 
 
 @pytest.fixture
