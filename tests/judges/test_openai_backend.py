@@ -1,0 +1,242 @@
+"""The OpenAI-compatible backend against a local HTTP server started by the test (127.0.0.1 only).
+
+The server plays a scripted sequence of behaviours (reply, HTTP error, stall past the client
+timeout), records every request, and is shut down by the fixture; it refuses to serve more than a
+bounded number of requests.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluators.judges import (
+    DecodingConfig,
+    JudgeBackendError,
+    JudgeHTTPError,
+    JudgementCache,
+    JudgeRequest,
+    OpenAICompatibleBackend,
+    run_judging,
+)
+from evaluators.predictions.base import PredictionItem, PredictionSet
+
+pytestmark = pytest.mark.judge
+
+SECRET = "sk-test-0123456789abcdef-SECRET"
+MAX_REQUESTS = 60
+
+
+@dataclass
+class Behaviour:
+    """What the server does for one request: ``reply`` (200 with content), ``status`` or ``stall``."""
+
+    kind: str
+    content: str = "Explanation: fine.\nJudgement: correct"
+    status: int = 200
+    body: str = ""
+    seconds: float = 0.0
+
+
+@dataclass
+class ScriptedServer:
+    script: list[Behaviour]
+    default: Behaviour = field(default_factory=lambda: Behaviour("reply"))
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)
+    active: int = 0
+    max_active: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    url: str = ""
+
+    def next_behaviour(self) -> Behaviour:
+        with self.lock:
+            return self.script.pop(0) if self.script else self.default
+
+
+def _handler(server_state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:  # keep pytest output clean
+            pass
+
+        def do_POST(self) -> None:  # noqa: N802 (http.server API)
+            length = int(self.headers.get("Content-Length", "0"))
+            body = json.loads(self.rfile.read(length))
+            with server_state.lock:
+                if len(server_state.requests) >= MAX_REQUESTS:
+                    self.send_error(503, "test server request bound reached")
+                    return
+                server_state.requests.append(body)
+                server_state.headers.append(dict(self.headers))
+                server_state.active += 1
+                server_state.max_active = max(server_state.max_active, server_state.active)
+            try:
+                behaviour = server_state.next_behaviour()
+                if behaviour.kind == "stall":
+                    time.sleep(behaviour.seconds)
+                    behaviour = Behaviour("reply", content=behaviour.content)
+                if behaviour.kind == "status":
+                    payload = behaviour.body.encode()
+                    self.send_response(behaviour.status)
+                else:
+                    if behaviour.seconds:
+                        time.sleep(behaviour.seconds)
+                    payload = behaviour.body.encode() if behaviour.body else json.dumps(
+                        {"choices": [{"message": {"role": "assistant", "content": behaviour.content}}]}).encode()
+                    self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+            except (BrokenPipeError, ConnectionResetError):
+                pass  # the client gave up (timeout test)
+            finally:
+                with server_state.lock:
+                    server_state.active -= 1
+
+    return Handler
+
+
+@pytest.fixture
+def server() -> Iterator[ScriptedServer]:
+    state = ScriptedServer(script=[])
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _handler(state))
+    httpd.daemon_threads = True
+    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    state.url = f"http://127.0.0.1:{httpd.server_address[1]}/v1"
+    try:
+        yield state
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+        thread.join(timeout=2)
+
+
+def _backend(server: ScriptedServer, sleeps: list[float] | None = None, **kwargs: Any) -> OpenAICompatibleBackend:
+    options = {"api_key": SECRET, "timeout_s": 0.3, "max_retries": 2, "backoff_base_s": 0.01,
+               "sleep": (sleeps.append if sleeps is not None else (lambda s: None))} | kwargs
+    return OpenAICompatibleBackend(server.url, "judge-model", revision="rev-1", **options)
+
+
+REQUEST = JudgeRequest((("system", "be fair"), ("user", "judge this")),
+                       DecodingConfig(temperature=0.0, top_p=0.9, seed=None,
+                                      extra={"chat_template_kwargs": {"enable_thinking": False}}))
+
+
+def test_request_body_and_reply(server: ScriptedServer) -> None:
+    server.script = [Behaviour("reply", content="Explanation: ok\nJudgement: correct")]
+    assert _backend(server).complete(REQUEST) == "Explanation: ok\nJudgement: correct"
+    body = server.requests[0]
+    assert body == {"model": "judge-model", "messages": [{"role": "system", "content": "be fair"},
+                                                         {"role": "user", "content": "judge this"}],
+                    "temperature": 0.0, "top_p": 0.9, "chat_template_kwargs": {"enable_thinking": False}}
+    assert server.headers[0]["Authorization"] == f"Bearer {SECRET}"
+
+
+def test_key_read_from_environment(server: ScriptedServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUDIOREPRO_TEST_JUDGE_KEY", SECRET)
+    backend = OpenAICompatibleBackend(server.url, "judge-model", api_key_env="AUDIOREPRO_TEST_JUDGE_KEY",
+                                      timeout_s=0.5)
+    backend.complete(REQUEST)
+    assert server.headers[0]["Authorization"] == f"Bearer {SECRET}"
+
+
+@pytest.mark.parametrize("failure", [Behaviour("status", status=500, body="boom"),
+                                     Behaviour("status", status=503, body="overloaded"),
+                                     Behaviour("status", status=429, body="slow down"),
+                                     Behaviour("stall", seconds=0.6)])
+def test_transient_failures_are_retried_with_backoff(server: ScriptedServer, failure: Behaviour) -> None:
+    server.script = [failure, Behaviour("reply", content="Judgement: correct")]
+    sleeps: list[float] = []
+    assert _backend(server, sleeps).complete(REQUEST) == "Judgement: correct"
+    assert len(server.requests) == 2
+    assert sleeps == [0.01]
+
+
+def test_backoff_grows_and_gives_up(server: ScriptedServer) -> None:
+    server.default = Behaviour("status", status=502, body="bad gateway")
+    sleeps: list[float] = []
+    with pytest.raises(JudgeBackendError, match="failed after 3 attempts") as error:
+        _backend(server, sleeps).complete(REQUEST)
+    assert len(server.requests) == 3 and sleeps == [0.01, 0.02]
+    assert "HTTP 502" in str(error.value)
+
+
+@pytest.mark.parametrize("status", [400, 401, 404, 422])
+def test_client_errors_are_not_retried_and_never_show_the_key(server: ScriptedServer, status: int) -> None:
+    server.script = [Behaviour("status", status=status, body=f'{{"error": "invalid key {SECRET}"}}')]
+    with pytest.raises(JudgeHTTPError) as error:
+        _backend(server).complete(REQUEST)
+    assert error.value.status == status and len(server.requests) == 1
+    assert SECRET not in str(error.value) and "***" in str(error.value)
+
+
+def test_malformed_success_body_is_a_named_error(server: ScriptedServer) -> None:
+    server.script = [Behaviour("reply", body='{"not": "a completion"}')]
+    with pytest.raises(JudgeBackendError, match="no chat completion"):
+        _backend(server).complete(REQUEST)
+    assert len(server.requests) == 1
+
+
+def test_concurrency_limit(server: ScriptedServer) -> None:
+    server.default = Behaviour("reply", seconds=0.05)
+    backend = _backend(server, max_concurrency=2)
+    replies: dict[int, str] = {}
+    requests = [JudgeRequest((("user", f"q{i}"),), DecodingConfig()) for i in range(6)]
+    backend.complete_all(requests, lambda index, reply: replies.__setitem__(index, reply))
+    assert sorted(replies) == list(range(6))
+    assert 1 <= server.max_active <= 2
+
+
+def _items(n: int = 4) -> PredictionSet:
+    return PredictionSet("http", "test", tuple(
+        PredictionItem(f"i{i}", f"answer {i}", ("(a) dog",), prompt="Which animal? (a) dog (b) cat")
+        for i in range(n)))
+
+
+def test_cache_hit_on_rerun_sends_zero_requests(server: ScriptedServer, tmp_path: Path) -> None:
+    with JudgementCache(tmp_path / "cache.sqlite") as cache:
+        first = run_judging("J-SAKURA", _items(), _backend(server), cache)
+    assert len(server.requests) == 4 and first.calls_made == 4
+    with JudgementCache(tmp_path / "cache.sqlite") as cache:
+        second = run_judging("J-SAKURA", _items(), _backend(server), cache)
+    assert len(server.requests) == 4 and second.calls_made == 0 and second.cache_hits == 4
+    assert second.value == first.value == 1.0
+
+
+def test_failure_mid_run_keeps_finished_verdicts(server: ScriptedServer, tmp_path: Path) -> None:
+    server.script = [Behaviour("reply"), Behaviour("reply"), Behaviour("status", status=400, body="bad")]
+    with JudgementCache(tmp_path / "cache.sqlite") as cache:
+        with pytest.raises(JudgeHTTPError):
+            run_judging("J-SAKURA", _items(), _backend(server, max_concurrency=1), cache)
+        finished = len(cache)
+        assert finished >= 2      # both replies before the failure (and any call already running) are kept
+        result = run_judging("J-SAKURA", _items(), _backend(server, max_concurrency=1), cache)
+    assert result.cache_hits == finished and result.calls_made == 4 - finished
+
+
+def test_key_never_in_logs_or_results(server: ScriptedServer, caplog: pytest.LogCaptureFixture,
+                                      tmp_path: Path) -> None:
+    server.script = [Behaviour("status", status=500, body=f"echo {SECRET}"), Behaviour("stall", seconds=0.6)]
+    backend = _backend(server)
+    with caplog.at_level(logging.DEBUG):
+        result = run_judging("J-SAKURA", _items(2), backend)
+    text = json.dumps(result.as_dict(items=True)) + result.signature + repr(backend) + json.dumps(backend.describe())
+    assert SECRET not in text and SECRET not in caplog.text
+    assert "retry" in caplog.text  # the retries were logged, without the key
+    assert result.judge["base_url"] == server.url and result.judge["api_key_env"] == "OPENAI_API_KEY"
+
+
+def test_credentials_in_the_url_are_not_recorded(server: ScriptedServer) -> None:
+    backend = OpenAICompatibleBackend(server.url.replace("http://", "http://user:pw@"), "m", api_key=SECRET)
+    assert "pw" not in json.dumps(backend.describe()) and "pw" not in repr(backend)
