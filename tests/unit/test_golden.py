@@ -1,0 +1,272 @@
+"""The golden registry: schema validation with precise errors, tolerance rule, units, grouping, provenance."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from evaluators import golden
+from evaluators.cli import main as cli_main
+from evaluators.errors import GoldenFormatError
+from evaluators.golden import (
+    GoldenEntry,
+    comparison_groups,
+    load_all,
+    load_file,
+    rounding_tolerance,
+    to_published_unit,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures" / "golden"
+SHARED_PAPER_VALUES = ROOT.parent / "shared" / "docs" / "paper-values.yaml"
+SHARED_PROTOCOLS_MD = ROOT.parent / "shared" / "docs" / "protocols.md"
+TOY_ID = "toy-model-7b/toyspeech-test-clean/wer"
+
+
+# ----------------------------------------------------------------------------------------------
+# malformed files: each error names file, entry id and field
+
+MALFORMED = [
+    ("bad-unit", f"bad-unit/{TOY_ID}", "unit"),
+    ("missing-status", f"missing-status/{TOY_ID}", "status"),
+    ("printed-mismatch", f"printed-mismatch/{TOY_ID}", "value"),
+    ("id-prefix", f"other-file/{TOY_ID}", "id"),
+    ("differs-without-reason", f"differs-without-reason/{TOY_ID}", "reason"),
+    ("unknown-field", f"unknown-field/{TOY_ID}", "valeu"),
+    ("bad-direction", f"bad-direction/{TOY_ID}", "direction"),
+    ("reproduces-without-predictions", f"reproduces-without-predictions/{TOY_ID}", "predictions"),
+    ("duplicate-in-file", f"duplicate-in-file/{TOY_ID}", "id"),
+    ("bad-citation", f"bad-citation/{TOY_ID}", "citation.test_data"),
+    ("file-name-mismatch", None, "file"),
+]
+
+
+@pytest.mark.parametrize(("name", "entry", "field"), MALFORMED, ids=[m[0] for m in MALFORMED])
+def test_malformed_file_is_rejected_naming_file_entry_and_field(name: str, entry: str | None, field: str) -> None:
+    path = FIXTURES / f"{name}.yaml"
+    with pytest.raises(GoldenFormatError) as caught:
+        load_file(path)
+    error = caught.value
+    assert error.path == str(path)
+    assert error.entry == entry
+    assert error.field == field
+    assert str(path) in str(error) and f"'{field}'" in str(error)
+    if entry:
+        assert entry in str(error)
+
+
+def test_invalid_yaml_names_file_and_line() -> None:
+    with pytest.raises(GoldenFormatError, match=r"not-yaml\.yaml: not valid YAML \(line \d+\)"):
+        load_file(FIXTURES / "not-yaml.yaml")
+
+
+def test_duplicate_id_across_files_is_rejected() -> None:
+    first, second = FIXTURES / "duplicate-across" / "a" / "toy-2025.yaml", FIXTURES / "duplicate-across" / "b" / "toy-2025.yaml"
+    with pytest.raises(GoldenFormatError) as caught:
+        load_all([first, second])
+    assert caught.value.path == str(second) and caught.value.field == "id"
+    assert f"toy-2025/{TOY_ID}" in str(caught.value) and str(first) in str(caught.value)
+
+
+def test_dangling_link_is_rejected() -> None:
+    with pytest.raises(GoldenFormatError) as caught:
+        load_all([FIXTURES / "dangling-link.yaml"])
+    assert caught.value.field == "remeasures" and "toy-2025/no-such/entry/wer" in str(caught.value)
+
+
+def test_valid_files_load_into_frozen_entries() -> None:
+    entries = load_all(sorted((FIXTURES / "valid").glob("*.yaml")))
+    assert [e.id for e in entries] == [f"toy-2025/{TOY_ID}", "toy-2025/toy-model-7b/toyspeech-test-other/wer",
+                                       "toy-citing-2026/toy-model-7b/toyspeech-test-other/wer"]
+    first = entries[0]
+    assert isinstance(first, GoldenEntry)
+    assert first.predictions is not None and first.predictions.file == "toy/predictions.json"
+    assert first.protocol == "ASR-AB" and first.tolerance == pytest.approx(0.005)
+    with pytest.raises(AttributeError):
+        first.value = 1.0  # type: ignore[misc]
+    assert entries[2].remeasures == entries[1].id and entries[2].citation.test_data == "unknown"
+
+
+def test_cli_validate_rejects_a_malformed_file_with_file_id_and_field(capsys: pytest.CaptureFixture[str]) -> None:
+    path = FIXTURES / "bad-unit.yaml"
+    assert cli_main(["golden", "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert str(path) in err and f"bad-unit/{TOY_ID}" in err and "'unit'" in err
+
+
+def test_cli_validate_and_list_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["golden", "validate"]) == 0
+    assert re.search(r"ok: \d+ entries in \d+ files", capsys.readouterr().out)
+    assert cli_main(["golden", "list", "--filter", "r1-aqa-2025", "--status", "reproduces"]) == 0
+    out = capsys.readouterr().out
+    assert "r1-aqa-2025/r1-aqa/mmau-average-test-mini/accuracy" in out and "64.50" in out
+    assert "mmau-music" not in out  # that one is `differs`
+
+
+# ----------------------------------------------------------------------------------------------
+# tolerance rule and units (hand-computed)
+
+@pytest.mark.parametrize(("printed", "expected"), [
+    ("55.58", 0.005), ("2.1", 0.05), ("60", 0.5), ("64.50", 0.005), ("0.94", 0.005), ("82.57", 0.005),
+    ("0.0", 0.05), ("34.35271", 0.000005),
+    ("0.555834307918663", 1e-12),  # half a unit is 5e-16: the floating-point floor applies
+])
+def test_rounding_tolerance_is_half_a_unit_of_the_last_printed_digit(printed: str, expected: float) -> None:
+    assert rounding_tolerance(printed) == pytest.approx(expected, rel=1e-12)
+
+
+def test_explicit_tolerance_wins() -> None:
+    entry = load_file(FIXTURES / "valid" / "toy-2025.yaml")[0]
+    assert golden.tolerance(entry) == pytest.approx(0.005)
+    wider = GoldenEntry(**{**entry.__dict__, "explicit_tolerance": 0.5})
+    assert golden.tolerance(wider) == 0.5 and golden.within_tolerance(56.0, wider)
+    assert not golden.within_tolerance(55.586, entry) and golden.within_tolerance(55.584, entry)
+
+
+@pytest.mark.parametrize(("value", "metric_unit", "published_unit", "expected"), [
+    (0.555834307918663, "fraction", "percent", 55.5834307918663),
+    (55.58, "percent", "fraction", 0.5558),
+    (0.645, "fraction", "fraction", 0.645),
+    (33.1, "bleu", "bleu", 33.1),
+    (33.1, "bleu", "percent", 33.1),
+    (6.16, "score", "score", 6.16),
+])
+def test_unit_conversion(value: float, metric_unit: str, published_unit: str, expected: float) -> None:
+    assert to_published_unit(value, metric_unit, published_unit) == pytest.approx(expected, rel=1e-15)
+
+
+@pytest.mark.parametrize(("metric_unit", "published_unit"), [("fraction", "bleu"), ("fraction", "score"),
+                                                             ("percent", "count")])
+def test_unit_conversion_refuses_other_scales(metric_unit: str, published_unit: str) -> None:
+    with pytest.raises(ValueError, match="cannot convert"):
+        to_published_unit(0.5, metric_unit, published_unit)
+
+
+def test_comparison_groups_put_papers_side_by_side() -> None:
+    entries = load_all(sorted((FIXTURES / "valid").glob("*.yaml")))
+    groups = comparison_groups(entries)
+    assert [(g["model"], g["dataset"], g["split"], g["metric"]) for g in groups] == [
+        ("toy-model-7b", "toyspeech", "test-clean", "wer"), ("toy-model-7b", "toyspeech", "test-other", "wer")]
+    other = groups[1]
+    assert [(v["id"].split("/")[0], v["value"], v["unit"]) for v in other["values"]] == [
+        ("toy-2025", 4.9, "percent"), ("toy-citing-2026", 5.3, "percent")]
+    assert set(other["values"][0]) >= {"id", "paper", "value", "unit", "source"}
+    assert len(comparison_groups(entries, min_papers=2)) == 1
+
+
+# ----------------------------------------------------------------------------------------------
+# the real registry
+
+def test_registry_loads_and_ids_are_unique() -> None:
+    entries = golden.all_entries()
+    assert len({e.id for e in entries}) == len(entries) > 600
+    assert {e.status for e in entries} <= set(golden.STATUSES)
+
+
+@pytest.mark.skipif(not SHARED_PAPER_VALUES.exists(), reason=f"needs {SHARED_PAPER_VALUES}")
+def test_every_verified_value_of_paper_values_is_encoded_once() -> None:
+    rows = yaml.safe_load(SHARED_PAPER_VALUES.read_text(encoding="utf-8"))
+    verified = [row for row in rows if row.get("value") is not None]
+    encoded = [e for e in golden.all_entries() if e.origin == "paper-values"]
+    assert len(encoded) == len(verified) == 634
+    remaining = sorted(((r["model"], r["dataset"], r["split"], str(r["metric"]), float(r["value"])) for r in verified),
+                       key=str)
+    golden_rows = sorted(((e.model, e.dataset, e.split, e.metric, e.value) for e in encoded), key=str)
+    assert golden_rows == remaining
+
+
+def test_checked_entries_name_registered_protocols_and_known_formats() -> None:
+    from evaluators.predictions import FORMATS
+    from evaluators.protocols import get_protocol
+
+    checked = [e for e in golden.all_entries() if e.status in ("reproduces", "differs")]
+    assert len(checked) >= 20
+    for entry in checked:
+        assert entry.predictions is not None, entry.id
+        get_protocol(entry.protocol)  # raises UnknownProtocolError naming close ids
+        assert entry.predictions.format in FORMATS, entry.id
+
+
+@pytest.mark.skipif(not SHARED_PROTOCOLS_MD.exists(), reason=f"needs {SHARED_PROTOCOLS_MD}")
+def test_candidate_protocol_ids_are_ids_of_the_specification() -> None:
+    text = SHARED_PROTOCOLS_MD.read_text(encoding="utf-8")
+    for entry in golden.all_entries():
+        for protocol in entry.protocols + ((entry.citation.protocol,) if entry.citation and entry.citation.protocol
+                                            else ()):
+            assert f"`{protocol}`" in text or protocol in text, f"{entry.id}: {protocol} is not in protocols.md"
+
+
+def test_second_sources_link_to_what_they_remeasure() -> None:
+    by_id = {e.id: e for e in golden.all_entries()}
+    links = [e for e in by_id.values() if e.remeasures or e.quotes]
+    assert len(links) > 50
+    for entry in links:
+        target = by_id[entry.remeasures or entry.quotes]
+        assert target.metric_key == entry.metric_key and target.model_key in (entry.model_key, "salmonn-13b",
+                                                                              "r1-aqa"), entry.id
+    assert by_id["salmonn-repro-jaeeewon/salmonn-13b/librispeech-test-clean/wer"].remeasures == \
+        "salmonn-2024/salmonn-13b/librispeech-test-clean/wer"
+    assert by_id["qwen2-audio-2024/salmonn-13b/librispeech-test-clean/wer"].quotes == \
+        "salmonn-2024/salmonn-13b/librispeech-test-clean/wer"
+
+
+def test_citation_audit_covers_every_number_reported_for_another_papers_model() -> None:
+    audit = {row["id"]: row for row in golden.citation_audit()}
+    for entry in golden.all_entries():
+        if entry.model_key.startswith("salmonn") and entry.paper_key != "salmonn-2024":
+            assert entry.id in audit, f"{entry.id} reports SALMONN but has no citation audit"
+    row = audit["audiobench-2024/salmonn-7b/librispeech-test-clean/wer"]
+    assert row["test_data"] == "different" and row["eval_code"] == "AudioLLMs/AudioBench" and row["protocol"] == "ASR-AB"
+    assert audit["typhoon2-2024/salmonn-13b/typhoon2-en-unnamed/wer"]["test_data"] == "unknown"
+
+
+def test_citations_file_lists_the_required_works_and_existing_golden_files() -> None:
+    data = yaml.safe_load((ROOT / "golden" / "citations.yaml").read_text(encoding="utf-8"))
+    works = data["works"]
+    statuses = {"numbers encoded", "no SALMONN numbers", "not accessible"}
+    required = ["AIR-Bench", "Qwen2-Audio", "AudioBench", "MuChoMusic", "MMAU", "FunAudioLLM", "VoxtLM",
+                "video-SALMONN", "SALMon", "Towards Holistic Evaluation", "Are you really listening",
+                "Investigating Modality Contribution", "Leveraging Content and Acoustic Representations",
+                "Audio Flamingo 2", "DiVA", "Typhoon", "On the Landscape of Spoken Language Models",
+                "Recent Advances in Speech Language Models", "CMI-Bench", "SAKURA"]
+    for name in required:
+        assert any(name in work["work"] for work in works), name
+    files = {path.stem for path in golden.golden_files()}
+    named = set()
+    for work in works:
+        assert work["status"] in statuses, work["work"]
+        if work["status"] == "numbers encoded":
+            assert work["golden"] and set(work["golden"]) <= files, work["work"]
+            named |= set(work["golden"])
+    assert files - named <= {"salmonn-2024", "qwen-audio-2023"}  # SALMONN itself; Qwen-Audio is not in the list
+
+
+# ----------------------------------------------------------------------------------------------
+# the converter keeps curated fields
+
+@pytest.mark.skipif(not SHARED_PAPER_VALUES.exists(), reason=f"needs {SHARED_PAPER_VALUES}")
+def test_converter_rerun_changes_nothing_and_keeps_curated_fields(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "golden"))
+    try:
+        import import_paper_values as converter
+    finally:
+        sys.path.pop(0)
+    assert converter.main(["--source", str(SHARED_PAPER_VALUES), "--check"]) == 0
+    out = tmp_path / "papers"
+    shutil.copytree(ROOT / "golden" / "papers", out)
+    path = out / "audiobench-2024.yaml"
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    document["entries"][0]["status"] = "differs"
+    document["entries"][0]["reason"] = "curated by a person"
+    document["entries"][0]["value"] = 0.1  # a machine-derived field: the re-run restores it
+    path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    assert converter.main(["--source", str(SHARED_PAPER_VALUES), "--out", str(out)]) == 0
+    entry = yaml.safe_load(path.read_text(encoding="utf-8"))["entries"][0]
+    assert (entry["status"], entry["reason"], entry["value"]) == ("differs", "curated by a person", 0.555834307918663)
+    assert entry["printed"] == "0.555834307918663"
