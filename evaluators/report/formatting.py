@@ -22,17 +22,20 @@ STATUS_LABELS = {
 STATUS_EMOJI = {"reproduces": "✅", "differs": "❌", "no_predictions": "⚪", "unavailable": "⚠️", "error": "💥"}
 
 
-def fmt_number(value: float | None, digits: int = 4) -> str:
-    """Up to ``digits`` decimals, trailing zeros dropped: 55.58 → "55.58", 0.6450 → "0.645"."""
+def fmt_number(value: float | None, digits: int | None = None) -> str:
+    """Up to ``digits`` decimals (default 4, or 6 below 1 so fractions keep the precision of percents),
+    trailing zeros dropped: 55.58 → "55.58", 0.6450 → "0.645", 0.555834307918663 → "0.555834"."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return MISSING
+    if digits is None:
+        digits = 6 if abs(value) < 1 else 4
     text = f"{value:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
 
-def fmt_delta(value: float | None, digits: int = 4) -> str:
+def fmt_delta(value: float | None, digits: int | None = None) -> str:
     """Signed: "+0.12", "−0.5" (ASCII minus, so it parses back), "0"."""
     text = fmt_number(value, digits)
     if text in (MISSING, "0") or text.startswith("-"):
@@ -44,7 +47,7 @@ def fmt_tolerance(value: float | None) -> str:
     return MISSING if value is None else "±" + fmt_number(value, 6)
 
 
-def fmt_interval(interval: Sequence[float] | None, digits: int = 4) -> str:
+def fmt_interval(interval: Sequence[float] | None, digits: int | None = None) -> str:
     if not interval:
         return MISSING
     low, high = interval

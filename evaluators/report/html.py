@@ -24,8 +24,8 @@ from evaluators.report.formatting import (
     fmt_tolerance,
     status_label,
 )
-from evaluators.report.markdown import determinism_columns, format_free
-from evaluators.report.model import Report
+from evaluators.report.markdown import CITATION_HEADERS, determinism_columns, format_free
+from evaluators.report.model import NOT_MEASURED_STATUSES, Report
 from evaluators.verdict import STATUSES, PaperValueResult
 
 STYLE = """
@@ -124,6 +124,13 @@ def result_row(result: PaperValueResult) -> str:
             + "".join(cells) + "</tr>")
 
 
+def results_table(paper: str, results: Sequence[PaperValueResult]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in RESULT_HEADERS)
+    body = "\n".join(result_row(r) for r in results)
+    return (f'<table class="results" data-paper="{escape(paper, quote=True)}"><thead><tr>{head}</tr>'
+            f"</thead><tbody>\n{body}\n</tbody></table>")
+
+
 def chart(svg: str | None, title: str = "") -> str:
     if not svg:
         return ""
@@ -195,10 +202,13 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     for paper, results in report.by_paper().items():
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES if (n := sum(r.status == s for r in results)))
         parts.append(f'<h3>{escape(paper)}</h3><p class="muted">{len(results)} numbers: {escape(summary)}.</p>')
-        head = "".join(f"<th>{escape(h)}</th>" for h in RESULT_HEADERS)
-        body = "\n".join(result_row(r) for r in results)
-        parts.append(f'<table class="results" data-paper="{escape(paper, quote=True)}"><thead><tr>{head}</tr>'
-                     f"</thead><tbody>\n{body}\n</tbody></table>")
+        measured = [r for r in results if r.status not in NOT_MEASURED_STATUSES]
+        not_measured = [r for r in results if r.status in NOT_MEASURED_STATUSES]
+        if measured:
+            parts.append(results_table(paper, measured))
+        if not_measured:
+            parts.append(f"<details><summary>{len(not_measured)} numbers not measured (no predictions or "
+                         f"unavailable)</summary>{results_table(paper, not_measured)}</details>")
     parts.append("</section>")
 
     spread = report.prediction_sets()
@@ -206,9 +216,10 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         parts.append('<section id="protocol-sweep"><h2>Protocol sweep per prediction set</h2>'
                      '<p class="muted">The same predictions under every applicable protocol (blue: the protocol of '
                      "the golden entry; dashed: published values).</p>")
-        for prediction_file, results in spread.items():
-            parts.append(f"<h3><code>{escape(prediction_file)}</code></h3>")
-            parts.append(chart(plots.protocol_spread(prediction_file, results), prediction_file))
+        for title, results in spread.items():
+            ids = ", ".join(f"<code>{escape(r.id)}</code>" for r in results)
+            parts.append(f'<h3>{escape(title)}</h3><p class="muted">checked against: {ids}</p>')
+            parts.append(chart(plots.protocol_spread(title, results), title))
             parts.append(html_table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results)))
         parts.append("</section>")
 
@@ -232,10 +243,11 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         for group in groups:
             parts.append(f"<h3>{escape(str(group.get('model')))} — {escape(str(group.get('dataset')))} / "
                          f"{escape(str(group.get('split')))} — {escape(str(group.get('metric')))}</h3>")
-            rows = [[text_cell(v.get("paper")), text_cell(format_free(v.get("value")), css="num"),
-                     text_cell(v.get("unit")), text_cell(v.get("id"), css="id"), text_cell(v.get("source"))]
+            rows = [[text_cell(v.get("paper")), text_cell(v.get("printed") or format_free(v.get("value")), css="num"),
+                     text_cell(v.get("unit")), text_cell(v.get("test_data")), text_cell(v.get("status")),
+                     text_cell(v.get("id"), css="id"), text_cell(v.get("source"))]
                     for v in group.get("values", [])]
-            parts.append(html_table(["paper", "value", "unit", "id", "source"], rows))
+            parts.append(html_table(CITATION_HEADERS, rows))
         parts.append("</section>")
 
     trend_svg = plots.trend(history)

@@ -21,11 +21,12 @@ from evaluators.report.formatting import (
     fmt_tolerance,
     status_label,
 )
-from evaluators.report.model import Report
+from evaluators.report.model import NOT_MEASURED_STATUSES, Report
 from evaluators.verdict import STATUSES, PaperValueResult
 
 RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
                   "interval", "protocol", "status")
+CITATION_HEADERS = ("paper", "value", "unit", "test data as original", "status", "id", "source")
 
 
 def cell(value: Any) -> str:
@@ -96,16 +97,24 @@ def render_markdown(report: Report) -> str:
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES
                             if (n := sum(r.status == s for r in results)))
         lines += [f"### {paper}", "", f"{len(results)} numbers: {summary}.", ""]
-        lines += table(RESULT_COLUMNS, [result_row(r) for r in results])
-        lines.append("")
+        measured = [r for r in results if r.status not in NOT_MEASURED_STATUSES]
+        not_measured = [r for r in results if r.status in NOT_MEASURED_STATUSES]
+        if measured:
+            lines += table(RESULT_COLUMNS, [result_row(r) for r in measured])
+            lines.append("")
+        if not_measured:
+            lines += ["<details>", f"<summary>{len(not_measured)} numbers not measured (no predictions or "
+                      "unavailable)</summary>", ""]
+            lines += table(RESULT_COLUMNS, [result_row(r) for r in not_measured])
+            lines += ["", "</details>", ""]
 
     spread = report.prediction_sets()
     if spread:
         lines += ["## Protocol sweep per prediction set", "",
                   "The same predictions scored under every applicable protocol: how far the protocol alone moves "
                   "the number.", ""]
-        for prediction_file, results in spread.items():
-            lines += [f"### `{prediction_file}`", ""]
+        for title, results in spread.items():
+            lines += [f"### {cell(title)}", "", "checked against: " + ", ".join(f"`{r.id}`" for r in results), ""]
             lines += table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results))
             lines.append("")
 
@@ -129,9 +138,9 @@ def render_markdown(report: Report) -> str:
         for group in groups:
             lines += [f"### {group.get('model')} — {group.get('dataset')} / {group.get('split')} — "
                       f"{group.get('metric')}", ""]
-            lines += table(["paper", "value", "unit", "id", "source"],
-                           [[v.get("paper"), format_free(v.get("value")), v.get("unit"), f"`{v.get('id')}`",
-                             v.get("source")] for v in group.get("values", [])])
+            lines += table(CITATION_HEADERS, [[v.get("paper"), v.get("printed") or format_free(v.get("value")),
+                                               v.get("unit"), v.get("test_data"), v.get("status"), f"`{v.get('id')}`",
+                                               v.get("source")] for v in group.get("values", [])])
             lines.append("")
 
     if report.notes:

@@ -52,6 +52,20 @@ def is_expectation_change(result: PaperValueResult) -> bool:
     return result.status != result.expected_status
 
 
+def generic_reason(result: PaperValueResult) -> str:
+    """The skip reason with this entry's own id, model, dataset and split replaced by placeholders.
+
+    Reasons usually name the entry ("no predictions of SALMONN-7B on LibriSpeech test-clean ..."); the
+    placeholders let 600 such reasons fall into a handful of groups in the "not measured" list.
+    """
+    reason = (result.reason or "no reason given").strip()
+    for value, placeholder in sorted(((result.id, "<id>"), (result.model, "<model>"), (result.dataset, "<dataset>"),
+                                      (result.split, "<split>")), key=lambda pair: -len(pair[0] or "")):
+        if value and len(value) > 2:
+            reason = reason.replace(value, placeholder)
+    return reason
+
+
 def git_commit(cwd: Path | None = None) -> str | None:
     """The checked-out commit (``GITHUB_SHA`` in GitHub Actions), or None outside a git checkout."""
     if os.environ.get("GITHUB_SHA"):
@@ -114,8 +128,10 @@ class Report:
         return sorted(rows, key=lambda r: (r.status != "error", -abs(r.delta) if r.delta is not None else 0.0, r.id))
 
     def by_paper(self) -> dict[str, list[PaperValueResult]]:
+        """Paper → its results, measured ones first (reproduces, differs, ...), then by id."""
         groups: dict[str, list[PaperValueResult]] = defaultdict(list)
-        for result in sorted(self.results, key=lambda r: (r.paper, r.id)):
+        order = {status: index for index, status in enumerate(STATUSES)}
+        for result in sorted(self.results, key=lambda r: (r.paper, order.get(r.status, 9), r.id)):
             groups[result.paper].append(result)
         return dict(groups)
 
@@ -124,18 +140,33 @@ class Report:
         groups: dict[str, list[str]] = defaultdict(list)
         for result in self.results:
             if result.status in NOT_MEASURED_STATUSES:
-                groups[f"{result.status}: {result.reason or 'no reason given'}"].append(result.id)
+                groups[f"{result.status}: {generic_reason(result)}"].append(result.id)
         for test in self.skipped_tests:
             groups[f"skipped: {test.get('reason') or 'no reason given'}"].append(test.get("test", "?"))
         return dict(sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0])))
 
     def prediction_sets(self) -> dict[str, list[PaperValueResult]]:
-        """Prediction file → the measured results computed from it (those with a value or a sweep)."""
-        groups: dict[str, list[PaperValueResult]] = defaultdict(list)
-        for result in self.results:
+        """Title → the measured results that share one scoring of one prediction set (for the protocol sweep).
+
+        Results are grouped by prediction file, task, dataset, split and the measured values themselves, so
+        entries re-checking the very same computation (e.g. a paper and its second source) share one chart,
+        while subsets or answer-key revisions of the same file get their own.
+        """
+        groups: dict[tuple[Any, ...], list[PaperValueResult]] = defaultdict(list)
+        for result in sorted(self.results, key=lambda r: r.id):
             if result.prediction_file and (result.value is not None or result.sweep):
-                groups[result.prediction_file].append(result)
-        return dict(sorted(groups.items()))
+                values = tuple(sorted({(s.protocol, None if s.value is None else round(s.value, 9))
+                                       for s in result.sweep}
+                                      | {(result.protocol or "", None if result.value is None
+                                          else round(result.value, 9))}, key=str))
+                groups[(result.prediction_file, result.task, result.dataset, result.split, values)].append(result)
+        titled: dict[str, list[PaperValueResult]] = {}
+        for (prediction_file, task, dataset, split, _), results in sorted(groups.items(), key=lambda kv: kv[0][:4]):
+            title = f"{prediction_file} — {task}: {dataset} / {split}"
+            if title in titled:
+                title = f"{title} ({results[0].id})"
+            titled[title] = results
+        return titled
 
     def is_empty(self) -> bool:
         return not self.results and not self.determinism and not self.skipped_tests

@@ -50,9 +50,13 @@ def _to_svg(figure: Figure) -> str:
     return svg[start:] if start >= 0 else svg
 
 
-def _label(result: PaperValueResult) -> str:
-    split = f"/{result.split}" if result.split else ""
-    return f"{result.model} · {result.dataset}{split} ({result.paper})"
+def _label(result: PaperValueResult, width: int = 64) -> str:
+    """The golden id (readable by design), shortened in the middle when long."""
+    text = result.id
+    if len(text) <= width:
+        return text
+    half = (width - 1) // 2
+    return text[:half] + "…" + text[-(width - 1 - half):]
 
 
 def published_vs_reproduced(results: Sequence[PaperValueResult]) -> list[tuple[str, str]]:
@@ -63,7 +67,7 @@ def published_vs_reproduced(results: Sequence[PaperValueResult]) -> list[tuple[s
             groups[(result.task, result.metric, result.unit)].append(result)
     charts = []
     for (task, metric, unit), rows in sorted(groups.items()):
-        rows = sorted(rows, key=lambda r: (r.model, r.dataset, r.split, r.paper))
+        rows = sorted(rows, key=lambda r: r.id)
         for start in range(0, len(rows), MAX_ROWS_PER_CHART):
             chunk = rows[start:start + MAX_ROWS_PER_CHART]
             part = f" ({start // MAX_ROWS_PER_CHART + 1})" if len(rows) > MAX_ROWS_PER_CHART else ""
@@ -96,7 +100,7 @@ def _published_vs_reproduced_chart(title: str, rows: Sequence[PaperValueResult])
     return _to_svg(figure)
 
 
-def protocol_spread(prediction_file: str, results: Sequence[PaperValueResult]) -> str | None:
+def protocol_spread(title: str, results: Sequence[PaperValueResult]) -> str | None:
     """Values of one prediction set under every protocol (main + sweep), published values as lines."""
     values: dict[str, float] = {}
     unit = results[0].unit if results else ""
@@ -115,13 +119,13 @@ def protocol_spread(prediction_file: str, results: Sequence[PaperValueResult]) -
     axes.barh(range(len(protocols)), [values[p] for p in protocols], color=colours, height=0.6)
     for y, protocol in enumerate(protocols):
         axes.text(values[protocol], y, f" {values[protocol]:.4g}", va="center", fontsize=7)
-    published = sorted({(r.published, r.paper) for r in results})
+    published = sorted({(r.published, r.extra.get("golden_file") or r.paper[:30]) for r in results})
     for index, (value, paper) in enumerate(published):
         axes.axvline(value, color=STATUS_COLOURS["differs"], linestyle="--", linewidth=1,
                      label=f"published {value:g} ({paper})" if index < 6 else None)
     axes.set_yticks(range(len(protocols)), protocols, fontsize=8)
     axes.set_xlabel(f"{results[0].metric} ({unit})" if results else "", fontsize=8)
-    axes.set_title(prediction_file, fontsize=9, loc="left")
+    axes.set_title(title, fontsize=9, loc="left")
     axes.grid(axis="x", alpha=0.3)
     if published:
         axes.legend(fontsize=7, loc="lower right", framealpha=0.8)

@@ -9,13 +9,14 @@ from evaluators.report.formatting import fmt_delta, fmt_interval, fmt_number, fm
 
 @pytest.mark.parametrize(("value", "text"), [
     (55.58, "55.58"), (55.5812, "55.5812"), (0.645, "0.645"), (64.5, "64.5"), (100.0, "100"), (0.0, "0"),
-    (-0.00001, "0"), (1 / 3, "0.3333"), (None, "—"), (float("nan"), "—"), (-2.07, "-2.07"),
+    (-0.0000001, "0"), (1 / 3, "0.333333"), (4 / 3, "1.3333"), (0.555834307918663, "0.555834"), (None, "—"),
+    (float("nan"), "—"), (-2.07, "-2.07"),
 ])
 def test_fmt_number(value, text):
     assert fmt_number(value) == text
 
 
-@pytest.mark.parametrize(("value", "text"), [(0.0012, "+0.0012"), (-2.07, "-2.07"), (0.0, "0"), (None, "—")])
+@pytest.mark.parametrize(("value", "text"), [(0.0012, "+0.0012"), (-2.07, "-2.07"), (0.0, "0"), (None, "—"), (0.000051, "+0.000051")])
 def test_fmt_delta(value, text):
     assert fmt_delta(value) == text
 

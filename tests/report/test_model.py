@@ -38,8 +38,29 @@ def test_not_reproduced_and_groups(sample_report):
     assert list(sample_report.by_paper()) == ["AIR-Bench", "AudioBench 2024", "MMAU"]
     skips = sample_report.skip_reasons()
     assert skips["unavailable: needs an LLM judge (GPT-4)"] == ["air-bench/salmonn/chat"]
-    assert set(sample_report.prediction_sets()) == {"audiobench/SALMONN_7B/librispeech_test_clean.json",
-                                                    "mmau/q.json"}
+    assert set(sample_report.prediction_sets()) == {
+        "audiobench/SALMONN_7B/librispeech_test_clean.json — asr: LibriSpeech / test-clean",
+        "mmau/q.json — mcq: MMAU / test-mini"}
+
+
+def test_prediction_sets_split_different_measurements_of_one_file():
+    same_a = make_result("paper/a", prediction_file="f.json", value=1.0)
+    same_b = make_result("second-source/a", prediction_file="f.json", value=1.0)
+    other_key = make_result("answer-key@2/a", prediction_file="f.json", value=2.0)
+    groups = Report(results=[same_a, same_b, other_key]).prediction_sets()
+    assert [[r.id for r in results] for results in groups.values()] == [
+        ["answer-key@2/a"], ["paper/a", "second-source/a"]]
+    assert list(groups) == ["f.json — asr: LibriSpeech / test-clean",
+                            "f.json — asr: LibriSpeech / test-clean (paper/a)"]
+
+
+def test_skip_reasons_group_entry_specific_reasons():
+    results = [make_result(f"p/{model}/ls", "no_predictions", model=model,
+                           reason=f"no predictions of {model} on LibriSpeech test-clean (entry p/{model}/ls)")
+               for model in ("SALMONN-7B", "Qwen-Audio")]
+    assert Report(results=results).skip_reasons() == {
+        "no_predictions: no predictions of <model> on <dataset> <split> (entry <id>)": ["p/SALMONN-7B/ls",
+                                                                                      "p/Qwen-Audio/ls"]}
 
 
 def test_round_trip(sample_report):
