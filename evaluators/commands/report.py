@@ -7,7 +7,9 @@ not extended (a re-render is not a run). ``--check`` turns the command into the 
 * exit 0: every measured number has the status its golden entry expects;
 * exit 1: a number changed status against its golden expectation (listed);
 * exit 2: the results file is missing or invalid (the run did not produce a report);
-* exit 3: no status change, but results with status ``error`` or tests that failed without a result.
+* exit 3: no status change, but results with status ``error`` or tests that failed without a result;
+* exit 4: no status change, but the pytest run did not complete (interrupted, internal or usage error:
+  pytest exit status 2, 3 or 4), so the results are partial.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from evaluators.report.model import Report, merge_reports
 from evaluators.report.schema import load_results
 from evaluators.report.writer import HTML_NAME, MARKDOWN_NAME, write_report
 
-EXIT_OK, EXIT_CHANGED, EXIT_ERRORS = 0, 1, 3
+EXIT_OK, EXIT_CHANGED, EXIT_ERRORS, EXIT_INCOMPLETE = 0, 1, 3, 4
+#: pytest exit statuses of a run that did not finish (interrupted, internal error, usage error)
+INCOMPLETE_PYTEST_STATUSES = (2, 3, 4)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,6 +65,11 @@ def check(report: Report) -> int:
                   f"(published {fmt_number(r.published)}, reproduced {fmt_number(r.value)}, Δ {fmt_delta(r.delta)})"
                   + (f": {r.reason}" if r.reason else ""), file=sys.stderr)
         return EXIT_CHANGED
+    exit_status = report.run.get("pytest_exit_status")
+    if exit_status in INCOMPLETE_PYTEST_STATUSES:
+        print(f"\nthe pytest run did not complete (exit status {exit_status}): the results are partial",
+              file=sys.stderr)
+        return EXIT_INCOMPLETE
     errors = [r for r in report.results if r.status == "error"]
     broken = [note for note in report.notes if "without attaching a result" in note]
     if errors or broken:

@@ -42,5 +42,9 @@ def test_check_exit_codes(tmp_path, capsys):
     assert main(["report", "--check", str(tmp_path / "err" / "results.json")]) == 3
     assert "e: ZeroDivisionError" in capsys.readouterr().err
 
+    write_report(Report(results=sample_results(), run={"pytest_exit_status": 2}), tmp_path / "interrupted")
+    assert main(["report", "--check", str(tmp_path / "interrupted" / "results.json")]) == 4
+    assert "did not complete (exit status 2)" in capsys.readouterr().err
+
     assert main(["report", "--check", str(tmp_path / "nowhere" / "results.json")]) == 2
     assert "no such file" in capsys.readouterr().err
