@@ -83,7 +83,8 @@ def _summary(result: JudgeResult) -> str:
     value = "unavailable" if result.value is None else f"{result.value:.4f} ({result.unit})"
     lines = [f"{result.protocol}: {value}  n={result.n}  unparsed={result.unparsed}  counts={dict(result.counts)}"]
     if result.interval:
-        lines.append(f"  95% interval [{result.interval.low:.4f}, {result.interval.high:.4f}] ({result.interval.method})")
+        interval = result.interval
+        lines.append(f"  95% interval [{interval.low:.4f}, {interval.high:.4f}] ({interval.method})")
     if result.skipped:
         lines.append(f"  skipped: {dict(result.skipped)}")
     if result.unavailable_reason:

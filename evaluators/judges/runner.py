@@ -95,7 +95,7 @@ def _fetch_replies(requests: Sequence[JudgeRequest], spec: JudgeSpec, backend: J
     keys = [CacheKey.of(backend.model, backend.revision, spec.template.hash, request) for request in requests]
     hits = 0
     to_send: dict[str, list[int]] = {}
-    for index, (request, key) in enumerate(zip(requests, keys, strict=True)):
+    for index, key in enumerate(keys):
         if use_cache:
             cached = cache.get(key)  # type: ignore[union-attr]
             if cached is not None:

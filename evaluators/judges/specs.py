@@ -385,9 +385,9 @@ def get_judge_spec(protocol_id: str) -> JudgeSpec:
     for key, spec in SPECS.items():
         if key.upper() == protocol_id.upper():
             return spec
-    from evaluators.errors import UnknownProtocolError
-
     import difflib
+
+    from evaluators.errors import UnknownProtocolError
 
     raise UnknownProtocolError(protocol_id, difflib.get_close_matches(protocol_id.upper(), list(SPECS), n=5,
                                                                       cutoff=0.5))
