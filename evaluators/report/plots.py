@@ -1,4 +1,4 @@
-"""The report's charts, drawn with matplotlib (Agg) and returned as inline SVG text.
+"""The report's charts, drawn with matplotlib and returned as inline SVG text.
 
 * :func:`published_vs_reproduced`: per task and metric, one row per published number: the printed
   value with its tolerance band, and the reproduced value with its 95 % interval.
@@ -6,8 +6,9 @@
   protocol (the sweep), with the published values as vertical lines: how much the protocol alone moves the number.
 * :func:`trend`: numbers per status over the runs in ``history.jsonl``.
 
-Figures are plain ``matplotlib.figure.Figure`` objects (no pyplot, no GUI backend). SVG text is kept as text (``svg.fonttype = none``) and the files carry no date, so a re-render of the
-same results is byte-identical and the page stays small and self-contained (no external URL).
+Figures are plain ``matplotlib.figure.Figure`` objects (no pyplot, no GUI backend). SVG text is kept
+as text (``svg.fonttype = none``) and the files carry no date, so a re-render of the same results is
+byte-identical and the page stays small and self-contained (no external URL).
 """
 
 from __future__ import annotations

@@ -14,4 +14,5 @@ def sample_report() -> Report:
                   determinism=[{"test": "tests/determinism/test_x.py::test_bs", "model": "tiny-whisper",
                                 "dtype": "fp32", "batch_size": 8, "items_changed": 0, "n_items": 6,
                                 "max_abs_logit_delta": 1.9e-06, "first_divergent_step": None}],
-                  run={"git_commit": "0123456789abcdef", "pytest_exit_status": 0}, generated_at="2026-11-26T06:00:00+00:00")
+                  run={"git_commit": "0123456789abcdef", "pytest_exit_status": 0},
+                  generated_at="2026-11-26T06:00:00+00:00")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from evaluators.verdict import PaperValueResult, SweepValue
 
 
-def make_result(identifier: str, status: str = "reproduces", expected: str | None = None, **overrides) -> PaperValueResult:
+def make_result(identifier: str, status: str = "reproduces", expected: str | None = None,
+                **overrides) -> PaperValueResult:
     measured = status in ("reproduces", "differs")
     base = dict(
         id=identifier, paper="AudioBench 2024", model="SALMONN-7B", task="asr", dataset="LibriSpeech",

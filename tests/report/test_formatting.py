@@ -16,7 +16,8 @@ def test_fmt_number(value, text):
     assert fmt_number(value) == text
 
 
-@pytest.mark.parametrize(("value", "text"), [(0.0012, "+0.0012"), (-2.07, "-2.07"), (0.0, "0"), (None, "—"), (0.000051, "+0.000051")])
+@pytest.mark.parametrize(("value", "text"), [
+    (0.0012, "+0.0012"), (-2.07, "-2.07"), (0.0, "0"), (None, "—"), (0.000051, "+0.000051")])
 def test_fmt_delta(value, text):
     assert fmt_delta(value) == text
 
