@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from evaluators.errors import ProtocolUnavailableError
 from evaluators.judges import JudgeBackendRequired, run_judging
 from evaluators.judges.agreement import agreement
-from evaluators.errors import ProtocolUnavailableError
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.protocols import all_protocols, get_protocol
 
