@@ -124,10 +124,10 @@ def _intervals(spec: JudgeSpec, stats: np.ndarray, value: float | None) -> tuple
                                                                                   dict[str, Interval]]:
     if value is None or not stats.shape[0] or math.isnan(value):
         return None, {}
-    numerators = stats[:, 0]
-    binary = spec.kind == "binary" and stats.shape[1] == 2 and np.all(np.isin(numerators, (0.0, 1.0))) \
-        and np.all(stats[:, 1] == 1.0)
+    binary = (spec.kind == "binary" and stats.shape[1] == 2 and np.all(np.isin(stats, (0.0, 1.0)))
+              and np.all(stats[:, 0] <= stats[:, 1]) and stats[:, 1].sum() > 0)
     if binary:
+        numerators = stats[:, 0]
         n = int(stats[:, 1].sum())
         correct = float(numerators.sum())
         p = correct / n
@@ -182,7 +182,7 @@ def run_judging(protocol_id: str, predictions: PredictionSet | Iterable[Predicti
             skipped[calls] += 1
             continue
         plan.append((item, len(requests), len(calls)))
-        requests.extend(JudgeRequest(spec.template.render(call.values), decoding) for call in calls)
+        requests.extend(JudgeRequest(spec.render(call), decoding) for call in calls)
     replies, calls_made, hits = _fetch_replies(requests, spec, backend, cache)
     verdicts = [spec.decide(item, replies[start:start + count]) for item, start, count in plan]
     base = {"protocol": spec.protocol_id, "unit": spec.unit, "signature": judge_signature(spec, backend, decoding),

@@ -38,6 +38,7 @@ from evaluators.judges.templates import (
     SAKURA_OFFICIAL,
     SF_JW,
     SQQA_JW,
+    Message,
     PromptTemplate,
     sqqa_sentence,
 )
@@ -118,6 +119,10 @@ class JudgeSpec(ABC):
     @abstractmethod
     def decide(self, item: PredictionItem, replies: Sequence[str]) -> ItemVerdict:
         """The official verdict of ``item`` from its replies (same order as :meth:`calls`)."""
+
+    def render(self, call: Call) -> tuple[Message, ...]:
+        """The chat messages of one call (the template's rendering, unless the source builds them itself)."""
+        return self.template.render(call.values)
 
     def aggregate(self, stats: np.ndarray) -> np.ndarray:
         """Official value of items ``stats`` (shape ``(..., n, k)``): Σnum/Σden × scale."""
@@ -350,6 +355,61 @@ class AirChatSpec(JudgeSpec):
                 "out_of_range_items": [v.id for v in verdicts if v.detail.get("out_of_range")]}
 
 
+# -- AIR-Bench Foundation GPT alignment (§11.1) -----------------------------------------------------------
+
+def _air_alignment_template() -> PromptTemplate:
+    """The alignment message with sentinel values: pins the text (snapshot) and gives the hash."""
+    from evaluators.metrics.choice import air_alignment_prompt
+
+    return PromptTemplate(name="air-bench-foundation-align", source="OFA-Sys/AIR-Bench align_in_foundation.py",
+                          user=air_alignment_prompt("QUESTION", "ANSWER", ["CHOICE_A", "CHOICE_B", "CHOICE_C",
+                                                                           "CHOICE_D"]))
+
+
+class AirAlignSpec(JudgeSpec):
+    """AIR-Bench Foundation with the optional GPT alignment: the judge maps the free-text response to a
+    letter, which ``score_foundation.py`` then reads (first character, else second-to-last); failures
+    leave the denominator; groups are ``task_name + '_' + dataset_name``."""
+
+    protocol_id = "MCQ-AIR-GPT"
+    default_model = "gpt-3.5-turbo"
+    default_decoding = DecodingConfig(temperature=1.0, max_tokens=1024)
+    unparsed_rule = "no-letter-excluded"
+    stat_names = ("correct", "answered")
+    notes = ("the message is built by evaluators.metrics.choice.air_alignment_prompt (C/D lines only when both "
+             "exist); the unseeded 50 % temperature-2.0 coin flip is not reproduced")
+
+    def __init__(self) -> None:
+        self.template = _air_alignment_template()
+
+    def calls(self, item: PredictionItem) -> list[Call]:
+        from evaluators.metrics.choice import air_gold_letter, choices_from_metadata
+
+        try:
+            choices = choices_from_metadata(item.metadata)
+            air_gold_letter(item_reference(self.protocol_id, item), choices)
+        except ValueError as error:
+            raise JudgeInputError(self.protocol_id, item.id, str(error)) from None
+        return [Call("align", {"question": item_question(self.protocol_id, item), "response": item.prediction,
+                               "choices": "\x1f".join(choices)})]
+
+    def render(self, call: Call) -> tuple[Message, ...]:
+        from evaluators.metrics.choice import air_alignment_prompt
+
+        choices = call.values["choices"].split("\x1f")
+        return (("user", air_alignment_prompt(call.values["question"], call.values["response"], choices)),)
+
+    def decide(self, item: PredictionItem, replies: Sequence[str]) -> ItemVerdict:
+        from evaluators.metrics.choice import air_gold_letter, air_response_letter, choices_from_metadata
+
+        letter = air_response_letter(replies[0])
+        gold = air_gold_letter(item.references[0], choices_from_metadata(item.metadata))
+        outcome = "unparsed" if letter is None else ("correct" if letter == gold else "incorrect")
+        task = "_".join(str(item.metadata[key]) for key in ("task_name", "dataset_name") if item.metadata.get(key))
+        return ItemVerdict(item.id, outcome, (float(letter == gold), float(letter is not None)), letter is not None,
+                           tuple(replies), None, task or None, {"letter": letter, "gold": gold})
+
+
 # -- registry of specs ------------------------------------------------------------------------------------
 
 _AB_LLAMA_MODEL = "casperhansen/llama-3-70b-instruct-awq"
@@ -377,6 +437,7 @@ SPECS: dict[str, JudgeSpec] = {spec.protocol_id: spec for spec in (
     AudioBenchSpec("ER-AB-JUDGE", AB_BINARY_LLAMA, 100.0, _AB_LLAMA_MODEL, _AB_LLAMA_DECODING,
                    "emotion answers judged with J-AB-BINARY (protocols.md §7.3): no label mapping"),
     AirChatSpec(),
+    AirAlignSpec(),
 )}
 
 

@@ -240,3 +240,25 @@ def test_key_never_in_logs_or_results(server: ScriptedServer, caplog: pytest.Log
 def test_credentials_in_the_url_are_not_recorded(server: ScriptedServer) -> None:
     backend = OpenAICompatibleBackend(server.url.replace("http://", "http://user:pw@"), "m", api_key=SECRET)
     assert "pw" not in json.dumps(backend.describe()) and "pw" not in repr(backend)
+
+
+def test_cli_judge_against_the_local_server(server: ScriptedServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from evaluators.cli import main
+
+    monkeypatch.setenv("AUDIOREPRO_TEST_JUDGE_KEY", SECRET)
+    predictions = tmp_path / "preds.json"
+    predictions.write_text(json.dumps([{"text": "Which animal? (a) dog (b) cat", "answer": "(a) dog",
+                                        "model_prediction": f"A dog. {i}"} for i in range(3)]))
+    output = tmp_path / "result.json"
+    args = ["judge", str(predictions), "--protocol", "J-SAKURA", "--backend", "openai", "--base-url", server.url,
+            "--model", "judge-model", "--api-key-env", "AUDIOREPRO_TEST_JUDGE_KEY", "--cache",
+            str(tmp_path / "cache.sqlite"), "--timeout", "0.5", "--output", str(output)]
+    assert main(args) == 0
+    assert main(args) == 0                      # second run: served from the cache
+    assert len(server.requests) == 3
+    assert all(headers["Authorization"] == f"Bearer {SECRET}" for headers in server.headers)
+    printed = capsys.readouterr().out
+    assert "calls made: 0, cache hits: 3" in printed and SECRET not in printed
+    written = output.read_text()
+    assert SECRET not in written and json.loads(written)["value"] == 1.0

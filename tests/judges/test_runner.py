@@ -208,3 +208,35 @@ def test_empty_prediction_set(scripted_judge) -> None:
     result = run_judging("J-SAKURA", PredictionSet("empty", "test", ()), scripted_judge(_sakura_answer))
     assert result.value is None and result.n == 0 and result.interval is None
     assert not math.isnan(result.unparsed)
+
+
+def test_air_foundation_alignment_failures_leave_the_denominator(scripted_judge) -> None:
+    choices = ["Cat", "Dog", "Cow", "Bird"]
+    items = PredictionSet("air-align", "test", (
+        PredictionItem("m1", "a dog", ("Dog",), prompt="Q1", metadata={"choices": choices, "task_name": "Animal",
+                                                                     "dataset_name": "vs"}),
+        PredictionItem("m2", "a cow", ("Dog",), prompt="Q2", metadata={"choices": choices, "task_name": "Animal",
+                                                                     "dataset_name": "vs"}),
+        PredictionItem("m3", "hmm", ("Yes",), prompt="Q3", metadata={"choices": ["Yes", "No"], "task_name": "SV"}),
+    ))
+    replies = {"a dog": "B", "a cow": "The answer is C.", "hmm": "I think it's B"}
+
+    def answer(user: str) -> str:
+        response = re.search(r'one response is "(.*?)"\.', user).group(1)
+        return replies[response]
+
+    judge = scripted_judge(answer)
+    result = run_judging("MCQ-AIR-GPT", items, judge)
+    assert "\nC. " not in judge.calls[2].messages[0][1]          # two options: no C/D lines
+    assert result.value == 0.5 and result.n == 2 and result.unparsed == 1
+    assert dict(result.counts) == {"correct": 1, "incorrect": 1, "unparsed": 1}
+    assert result.groups["Animal_vs"].value == 0.5 and result.groups["SV"].value is None
+    assert result.interval.method == "wilson"
+
+
+def test_air_foundation_alignment_needs_the_gold_among_the_options(scripted_judge) -> None:
+    from evaluators.judges.errors import JudgeInputError
+
+    item = PredictionItem("bad", "x", ("Horse",), prompt="Q", metadata={"choices": ["Cat", "Dog"]})
+    with pytest.raises(JudgeInputError, match="MCQ-AIR-GPT, item bad"):
+        run_judging("MCQ-AIR-GPT", [item], scripted_judge(lambda user: "A"))

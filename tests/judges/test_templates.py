@@ -24,6 +24,9 @@ FIXED_ITEMS = {
                               ("date=tomorrow; place_name=office",)),
     "J-AB-SCALE": PredictionItem("a1", "A dog barks twice.", ("A dog is barking.",),
                                  prompt="What can be heard in the audio?"),
+    "MCQ-AIR-GPT": PredictionItem("m1", "It is probably a dog barking.", ("Dog",), prompt="What animal is heard?",
+                                  metadata={"choices": ["Cat", "Dog", "Cow", "Bird"], "task_name": "Animal_Sound",
+                                            "dataset_name": "vocalsound"}),
     "J-AIR-CHAT": PredictionItem("c1", "Rain is falling.", ("It is raining heavily.",), prompt="What is the weather?",
                                  metadata={"meta_info": "Heavy rain on a roof.", "task_name": "sound_QA"}),
 }
@@ -37,7 +40,7 @@ def test_rendered_prompts_match_snapshot(protocol_id: str, snapshot) -> None:
     item = FIXED_ITEMS[_PROTOCOL_OF.get(protocol_id, protocol_id)]
     calls = spec.calls(item)
     assert not isinstance(calls, str)
-    rendered = [{"tag": call.tag, "messages": [list(m) for m in spec.template.render(call.values)]} for call in calls]
+    rendered = [{"tag": call.tag, "messages": [list(m) for m in spec.render(call)]} for call in calls]
     assert {"template": spec.template.name, "hash": spec.template.hash, "calls": rendered} == snapshot
 
 

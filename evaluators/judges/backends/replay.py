@@ -81,7 +81,7 @@ def _messages_key(protocol_id: str, item: PredictionItem) -> str:
     calls = spec.calls(item)
     if isinstance(calls, str) or len(calls) != 1:
         raise ValueError(f"{protocol_id} does not judge an item with one call; replay supports one-call protocols")
-    return JudgeRequest(spec.template.render(calls[0].values), DecodingConfig()).messages_json()
+    return JudgeRequest(spec.render(calls[0]), DecodingConfig()).messages_json()
 
 
 def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
