@@ -26,6 +26,7 @@ from evaluators.judges.decoding import DecodingConfig, JudgeRequest
 from evaluators.judges.specs import ItemVerdict, JudgeSpec, get_judge_spec
 from evaluators.metrics.stats import Interval, bootstrap_interval, wald_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.protocols.base import Score
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class JudgeResult:
     decoding: DecodingConfig
     template: str
     template_hash: str
+    unparsed_rule: str = ""
     items: tuple[ItemVerdict, ...] = ()
     interval: Interval | None = None
     intervals: Mapping[str, Interval] = field(default_factory=dict)
@@ -58,12 +60,23 @@ class JudgeResult:
         """Item id → official outcome (``correct``, ``incorrect``, ``unparsed``, ``scored``...)."""
         return {verdict.id: verdict.outcome for verdict in self.items}
 
+    def as_score(self) -> Score:
+        """The result as a protocol ``Score`` (for the report): unparsed replies appear as a skip-like
+        count ``unparsed (official rule: ...)`` although the official rule may keep them in ``n``."""
+        skipped = dict(self.skipped)
+        if self.unparsed:
+            skipped[f"unparsed ({self.unparsed_rule})"] = self.unparsed
+        return Score(protocol=self.protocol, value=self.value, unit=self.unit, direction="higher", n=self.n,
+                     skipped=skipped, signature=self.signature, interval=self.interval, aggregation="corpus",
+                     available=self.available, unavailable_reason=self.unavailable_reason,
+                     groups={name: group.as_score() for name, group in self.groups.items()})
+
     def as_dict(self, *, items: bool = True) -> dict[str, Any]:
         out: dict[str, Any] = {
             "protocol": self.protocol, "value": self.value, "unit": self.unit, "n": self.n,
             "counts": dict(self.counts), "unparsed": self.unparsed, "skipped": dict(self.skipped),
             "signature": self.signature, "judge": dict(self.judge), "decoding": self.decoding.as_dict(),
-            "template": self.template, "template_hash": self.template_hash,
+            "template": self.template, "template_hash": self.template_hash, "unparsed_rule": self.unparsed_rule,
             "interval": self.interval.as_dict() if self.interval else None,
             "intervals": {name: interval.as_dict() for name, interval in self.intervals.items()},
             "extras": dict(self.extras), "calls_made": self.calls_made, "cache_hits": self.cache_hits,
@@ -187,7 +200,7 @@ def run_judging(protocol_id: str, predictions: PredictionSet | Iterable[Predicti
     verdicts = [spec.decide(item, replies[start:start + count]) for item, start, count in plan]
     base = {"protocol": spec.protocol_id, "unit": spec.unit, "signature": judge_signature(spec, backend, decoding),
             "judge": backend.describe(), "decoding": decoding, "template": spec.template.name,
-            "template_hash": spec.template.hash}
+            "template_hash": spec.template.hash, "unparsed_rule": spec.unparsed_rule}
     result = _summarise(spec, verdicts, skipped, base, interval)
     groups: dict[str, JudgeResult] = {}
     names = sorted({v.group for v in verdicts if v.group is not None})

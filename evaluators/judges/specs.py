@@ -258,8 +258,18 @@ class SlotFillingSpec(JudgeSpec):
 
 # -- AudioBench (§12.5, §7.3) -----------------------------------------------------------------------------
 
+#: removed from accent/gender references before judging (AudioBench ``voxceleb_accent_test.py`` and
+#: the IMDA gender/accent files: ``reference.replace(prefix, '')``); set it as ``metadata["reference_prefix"]``
+AUDIOBENCH_ACCENT_PREFIX = "From the audio, I guess the speaker is from "
+
+
 class AudioBenchSpec(JudgeSpec):
-    """AudioBench judge: rating = float(last token), failures rated 0 and kept; score = mean × scale."""
+    """AudioBench judge: rating = float(last token), failures rated 0 and kept; score = mean × scale.
+
+    An item whose ``metadata["reference_prefix"]`` is set has that text removed from its reference
+    (``str.replace``), as AudioBench's accent/gender datasets do before judging (their logs already
+    store the stripped reference).
+    """
 
     def __init__(self, protocol_id: str, template: PromptTemplate, scale: float, default_model: str,
                  default_decoding: DecodingConfig, notes: str = ""):

@@ -240,3 +240,23 @@ def test_air_foundation_alignment_needs_the_gold_among_the_options(scripted_judg
     item = PredictionItem("bad", "x", ("Horse",), prompt="Q", metadata={"choices": ["Cat", "Dog"]})
     with pytest.raises(JudgeInputError, match="MCQ-AIR-GPT, item bad"):
         run_judging("MCQ-AIR-GPT", [item], scripted_judge(lambda user: "A"))
+
+
+def test_audiobench_accent_prefix_removed_before_judging(scripted_judge) -> None:
+    from evaluators.judges.specs import AUDIOBENCH_ACCENT_PREFIX
+
+    item = PredictionItem("v1", "Irish, I think.", (AUDIOBENCH_ACCENT_PREFIX + "Ireland",), prompt="Accent?",
+                          metadata={"reference_prefix": AUDIOBENCH_ACCENT_PREFIX})
+    judge = scripted_judge(lambda user: "Rating: 1")
+    result = run_judging("J-AB-BINARY", [item], judge)
+    assert "[Reference Answer]\n        Ireland\n" in judge.calls[0].messages[0][1]
+    assert result.value == 100.0
+
+
+def test_result_as_score_for_the_report(scripted_judge) -> None:
+    result = run_judging("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer))
+    score = result.as_score()
+    assert (score.protocol, score.value, score.n, score.signature) == ("J-SAKURA", 0.6, 5, result.signature)
+    assert score.skipped == {"unparsed (invalid-counts-wrong(lower-strip))": 1}
+    assert score.as_dict()["interval"]["method"] == "wald"
+    assert set(score.groups) == {"Animal-single", "Gender-single"}
