@@ -169,6 +169,18 @@ class SakuraSpec(JudgeSpec):
                            tuple(replies), extracted.explanation, _group(item, "track", "hop"),
                            {"judgement": extracted.judgement, "regex_matched": extracted.matched})
 
+    def extras(self, verdicts: Sequence[ItemVerdict]) -> dict[str, Any]:
+        """The accuracy as the source prints it (percent; SAKURA one decimal with its Wald ±, jaeeewon's
+        evaluation script two decimals)."""
+        from evaluators.judges.intervals import sakura_plus_minus
+
+        if not verdicts:
+            return {}
+        percent = 100 * sum(v.stats[0] for v in verdicts) / len(verdicts)
+        if self.protocol_id == "J-SAKURA-JW-EVAL":
+            return {"printed": round(percent, 2)}
+        return {"printed": round(percent, 1), "printed_plus_minus": sakura_plus_minus(percent, len(verdicts))}
+
 
 # -- WikiQA SQQA (§12.1) ----------------------------------------------------------------------------------
 

@@ -53,8 +53,7 @@ class JudgeMetric(Metric):
         return self.spec.aggregate(stats)
 
     def signature_fields(self) -> dict[str, str]:
-        return {"metric": self.name, "tpl": f"{self.spec.template.name}@{self.spec.template.hash}",
-                "unparsed": self.spec.unparsed_rule}
+        return {"metric": self.name, "unparsed": self.spec.unparsed_rule}
 
 
 class JudgeProtocol(Protocol):

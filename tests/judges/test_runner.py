@@ -57,6 +57,7 @@ def test_sakura_counts_invalid_as_wrong_and_reports_them(scripted_judge, protoco
     by_id = {v.id: v for v in result.items}
     assert by_id["s0"].explanation == "picks (a)." and by_id["s3"].outcome == "unparsed"
     assert by_id["s3"].replies == (SAKURA_REPLIES["D"],)
+    assert result.extras["printed"] == round(100 * value, 2 if protocol_id == "J-SAKURA-JW-EVAL" else 1)
 
 
 def test_signature_names_judge_revision_template_and_decoding(scripted_judge) -> None:
