@@ -47,6 +47,8 @@ th { background: var(--alt); position: sticky; top: 0; }
 tr:nth-child(even) td { background: #fbfcfd; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, td.id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .78rem; word-break: break-all; }
+td.id { min-width: 14rem; } td.source { font-size: .75rem; min-width: 16rem; }
+table.citations td.group { background: var(--alt); min-width: 12rem; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; color: #fff; font-size: .75rem;
          white-space: nowrap; background: var(--c); }
 .chart { margin: .6rem 0 1.2rem; overflow-x: auto; } .chart svg { max-width: 100%; height: auto; }
@@ -198,6 +200,10 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         parts.extend(chart(svg, title) for title, svg in charts)
         parts.append("</section>")
 
+    trend_svg = plots.trend(history)
+    if trend_svg:
+        parts.append(f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>')
+
     parts.append('<section id="papers"><h2>Results per paper</h2>')
     for paper, results in report.by_paper().items():
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES if (n := sum(r.status == s for r in results)))
@@ -239,20 +245,24 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
 
     groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
     if groups:
-        parts.append('<section id="citations"><h2>The same number as reported by different papers</h2>')
+        parts.append('<section id="citations"><h2>The same number as reported by different papers</h2>'
+                     f'<p class="muted">{len(groups)} numbers (model, dataset, split, metric) published by more '
+                     "than one paper, side by side; \"test data as original\" says whether the citing paper used "
+                     "the original paper's test set.</p>")
+        rows = []
         for group in groups:
-            parts.append(f"<h3>{escape(str(group.get('model')))} — {escape(str(group.get('dataset')))} / "
-                         f"{escape(str(group.get('split')))} — {escape(str(group.get('metric')))}</h3>")
-            rows = [[text_cell(v.get("paper")), text_cell(v.get("printed") or format_free(v.get("value")), css="num"),
-                     text_cell(v.get("unit")), text_cell(v.get("test_data")), text_cell(v.get("status")),
-                     text_cell(v.get("id"), css="id"), text_cell(v.get("source"))]
-                    for v in group.get("values", [])]
-            parts.append(html_table(CITATION_HEADERS, rows))
+            values = group.get("values", [])
+            key = (f"<td rowspan=\"{len(values)}\" class=\"group\"><strong>{escape(str(group.get('model')))}"
+                   f"</strong><br>{escape(str(group.get('dataset')))} / {escape(str(group.get('split')))}<br>"
+                   f"{escape(str(group.get('metric')))}</td>")
+            for index, v in enumerate(values):
+                rows.append(([key] if index == 0 else [])
+                            + [text_cell(v.get("paper")), text_cell(v.get("printed") or format_free(v.get("value")),
+                                                                    css="num"),
+                               text_cell(v.get("unit")), text_cell(v.get("test_data")), text_cell(v.get("status")),
+                               text_cell(v.get("id"), css="id"), text_cell(v.get("source"), css="source")])
+        parts.append(html_table(["number", *CITATION_HEADERS], rows, "citations"))
         parts.append("</section>")
-
-    trend_svg = plots.trend(history)
-    if trend_svg:
-        parts.append(f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>')
 
     if report.notes:
         parts.append('<section id="notes"><h2>Notes</h2><ul>'

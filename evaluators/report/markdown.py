@@ -134,14 +134,18 @@ def render_markdown(report: Report) -> str:
 
     groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
     if groups:
-        lines += ["## The same number as reported by different papers", ""]
+        lines += ["## The same number as reported by different papers", "",
+                  f"{len(groups)} numbers (model, dataset, split, metric) published by more than one paper.", "",
+                  "<details>", f"<summary>{len(groups)} numbers side by side</summary>", ""]
+        rows = []
         for group in groups:
-            lines += [f"### {group.get('model')} — {group.get('dataset')} / {group.get('split')} — "
-                      f"{group.get('metric')}", ""]
-            lines += table(CITATION_HEADERS, [[v.get("paper"), v.get("printed") or format_free(v.get("value")),
-                                               v.get("unit"), v.get("test_data"), v.get("status"), f"`{v.get('id')}`",
-                                               v.get("source")] for v in group.get("values", [])])
-            lines.append("")
+            key = f"**{group.get('model')}** {group.get('dataset')} / {group.get('split')} — {group.get('metric')}"
+            for index, v in enumerate(group.get("values", [])):
+                value = v.get("printed") or format_free(v.get("value"))
+                rows.append([key if index == 0 else "″", v.get("paper"), value, v.get("unit"), v.get("test_data"),
+                             v.get("status"), f"`{v.get('id')}`", v.get("source")])
+        lines += table(["number", *CITATION_HEADERS], rows)
+        lines += ["", "</details>", ""]
 
     if report.notes:
         lines += ["## Notes", ""] + [f"- {note}" for note in report.notes] + [""]

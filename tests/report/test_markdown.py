@@ -63,3 +63,16 @@ def test_cells_escape_pipes_and_newlines():
     assert cell("a|b\nc") == "a\\|b c"
     assert cell(None) == "—"
     assert table(["x"], [["1"]]) == ["| x |", "|---|", "| 1 |"]
+
+
+def test_citation_side_by_side(sample_report):
+    sample_report.citations = [{"model": "salmonn-7b", "dataset": "librispeech", "split": "test-clean", "metric": "wer",
+                                "values": [{"id": "salmonn-2024/ls", "paper": "SALMONN", "value": 2.1, "printed": "2.1",
+                                            "unit": "percent", "source": "Table 3", "status": "unknown",
+                                            "test_data": "same"},
+                                           {"id": "audiobench-2024/ls", "paper": "AudioBench", "value": 55.58,
+                                            "unit": "percent", "source": "Table 2", "status": "reproduces"}]}]
+    rows = table_rows(render_markdown(sample_report), "| number | paper |")
+    assert rows[0][:7] == ["**salmonn-7b** librispeech / test-clean — wer", "SALMONN", "2.1", "percent", "same",
+                           "unknown", "`salmonn-2024/ls`"]
+    assert rows[1][:3] == ["″", "AudioBench", "55.58"]
