@@ -93,3 +93,13 @@ def test_replay_backend_is_never_cached() -> None:
     assert backend.cacheable is False
     with pytest.raises(JudgeReplayMissing):
         backend.complete(JudgeRequest((("user", "x"),), DecodingConfig()))
+
+
+def test_sakura_judgements_with_a_response_field(fixtures_dir: Path, tmp_path: Path) -> None:
+    data = json.loads((fixtures_dir / "judges" / "animal_single_fixture_judgements.json").read_text())
+    for record in data["results"].values():
+        record["response"] = record.pop("model_response")
+    path = tmp_path / "fork_judgements.json"
+    path.write_text(json.dumps(data))
+    result = run_judging("J-SAKURA", load_sakura_judgements(path).predictions, load_sakura_judgements(path).backend)
+    assert result.value == pytest.approx(2 / 6)

@@ -4,8 +4,8 @@ Re-scoring a published judging run needs no judge at all when its judgement file
 
 * SAKURA ``evaluation/llm_judge.py`` writes ``<name>_judgements.json``:
   ``{"judge_model", "temperature", "top_p", "max_tokens", "results": {<wav>: {"Explanation",
-  "Judgement", "instruction", "model_response", "label"}}}``. Only the two extracted fields are
-  kept, not the raw reply, so the reply is *reconstructed* as ``Explanation: E\\nJudgement: J`` and
+  "Judgement", "instruction", "model_response", "label"}}}`` (forks that keep ``response`` are read
+  too). Only the two extracted fields are kept, not the raw reply, so the reply is *reconstructed* as ``Explanation: E\\nJudgement: J`` and
   checked to re-parse to exactly the stored (E, J); the official decision is therefore unchanged.
 * AudioBench writes ``<dataset>_<metric>_score.json``: ``{"llama3_70b_judge" | "gpt4o_judge":
   {"judge_score", "success_rate"}, "details": [{"question", "reference", "model_prediction",
@@ -102,7 +102,9 @@ def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
         instruction = require_str(path, record, "instruction", wav)
         explanation = require_str(path, record, "Explanation", wav)
         judgement = require_str(path, record, "Judgement", wav)
-        item = PredictionItem(id=str(wav), prediction=require_str(path, record, "model_response", wav),
+        # llm_judge.py writes "model_response"; some forks keep the input's "response"
+        response_field = "model_response" if "model_response" in record or "response" not in record else "response"
+        item = PredictionItem(id=str(wav), prediction=require_str(path, record, response_field, wav),
                               references=(require_str(path, record, "label", wav),), prompt=instruction,
                               metadata={"question": instruction, **(metadata or {})})
         reply = f"Explanation: {explanation}\nJudgement: {judgement}"
