@@ -6,7 +6,8 @@ Re-scoring a published judging run needs no judge at all when its judgement file
   ``{"judge_model", "temperature", "top_p", "max_tokens", "results": {<wav>: {"Explanation",
   "Judgement", "instruction", "model_response", "label"}}}`` (forks that keep ``response`` are read
   too). Only the two extracted fields are kept, not the raw reply, so the reply is *reconstructed*
-  as ``Explanation: E\\nJudgement: J`` and checked to re-parse to exactly the stored (E, J); the official decision is therefore unchanged.
+  as ``Explanation: E\\nJudgement: J`` and checked to re-parse to exactly the stored
+  (E, J); the official decision is therefore unchanged.
 * AudioBench writes ``<dataset>_<metric>_score.json``: ``{"llama3_70b_judge" | "gpt4o_judge":
   {"judge_score", "success_rate"}, "details": [{"question", "reference", "model_prediction",
   "judge_response", "rate_score", "success"}]}`` with the raw judge reply.
