@@ -225,7 +225,7 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         for title, results in spread.items():
             ids = ", ".join(f"<code>{escape(r.id)}</code>" for r in results)
             parts.append(f'<h3>{escape(title)}</h3><p class="muted">checked against: {ids}</p>')
-            parts.append(chart(plots.protocol_spread(title, results), title))
+            parts.append(chart(plots.protocol_spread(results), title))
             parts.append(html_table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results)))
         parts.append("</section>")
 

@@ -51,6 +51,13 @@ def _to_svg(figure: Figure) -> str:
     return svg[start:] if start >= 0 else svg
 
 
+def metric_label(metric: str, unit: str) -> str:
+    """"WER (percent)", but "accuracy (%)" stays as it is (no unit twice)."""
+    if not unit or unit in metric or "%" in metric:
+        return metric
+    return f"{metric} ({unit})"
+
+
 def _label(result: PaperValueResult, width: int = 64) -> str:
     """The golden id (readable by design), shortened in the middle when long."""
     text = result.id
@@ -72,7 +79,7 @@ def published_vs_reproduced(results: Sequence[PaperValueResult]) -> list[tuple[s
         for start in range(0, len(rows), MAX_ROWS_PER_CHART):
             chunk = rows[start:start + MAX_ROWS_PER_CHART]
             part = f" ({start // MAX_ROWS_PER_CHART + 1})" if len(rows) > MAX_ROWS_PER_CHART else ""
-            title = f"{task} — {metric} ({unit}){part}"
+            title = f"{task} — {metric_label(metric, unit)}{part}"
             charts.append((title, _published_vs_reproduced_chart(title, chunk)))
     return charts
 
@@ -101,8 +108,11 @@ def _published_vs_reproduced_chart(title: str, rows: Sequence[PaperValueResult])
     return _to_svg(figure)
 
 
-def protocol_spread(title: str, results: Sequence[PaperValueResult]) -> str | None:
-    """Values of one prediction set under every protocol (main + sweep), published values as lines."""
+def protocol_spread(results: Sequence[PaperValueResult]) -> str | None:
+    """Values of one prediction set under every protocol (main + sweep), published values as lines.
+
+    The chart has no title: the page prints the prediction set as the heading above it.
+    """
     values: dict[str, float] = {}
     unit = results[0].unit if results else ""
     for result in results:
@@ -125,8 +135,7 @@ def protocol_spread(title: str, results: Sequence[PaperValueResult]) -> str | No
         axes.axvline(value, color=STATUS_COLOURS["differs"], linestyle="--", linewidth=1,
                      label=f"published {value:g} ({paper})" if index < 6 else None)
     axes.set_yticks(range(len(protocols)), protocols, fontsize=8)
-    axes.set_xlabel(f"{results[0].metric} ({unit})" if results else "", fontsize=8)
-    axes.set_title(title, fontsize=9, loc="left")
+    axes.set_xlabel(metric_label(results[0].metric, unit) if results else "", fontsize=8)
     axes.grid(axis="x", alpha=0.3)
     if published:
         axes.legend(fontsize=7, loc="lower right", framealpha=0.8)
