@@ -30,6 +30,7 @@ from evaluators.judges import (
     load_sakura_judgements,
     run_judging,
 )
+from evaluators.judges.inputs import JUDGE_INPUT_FORMATS
 from evaluators.judges.runner import JudgeResult
 from evaluators.predictions import load_predictions
 
@@ -42,7 +43,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("predictions", help="prediction file (or, for replay backends, the judgement file)")
     parser.add_argument("--protocol", required=True, help="judge protocol id (J-SAKURA, J-AB-SCALE, ...)")
     parser.add_argument("--backend", choices=BACKENDS, default="openai")
-    parser.add_argument("--format", dest="fmt", help="prediction file format (default: detect)")
+    parser.add_argument("--format", dest="fmt", help="prediction file format (default: detect); also "
+                        "air-bench-chat, air-bench-foundation (AIR-Bench result JSON Lines)")
     parser.add_argument("--base-url", help="OpenAI-compatible endpoint, e.g. http://localhost:8000/v1")
     parser.add_argument("--model", help="judge model name (default: the protocol's published judge)")
     parser.add_argument("--model-path", help="local checkpoint directory (transformers backend)")
@@ -108,7 +110,10 @@ def run(args: argparse.Namespace) -> int:
             bundle = load_audiobench_judge_log(args.predictions, protocol_id=spec.protocol_id)
             predictions, backend, decoding = bundle.predictions, bundle.backend, bundle.decoding
         else:
-            predictions = load_predictions(args.predictions, args.fmt)
+            if args.fmt in JUDGE_INPUT_FORMATS:
+                predictions = JUDGE_INPUT_FORMATS[args.fmt](args.predictions)
+            else:
+                predictions = load_predictions(args.predictions, args.fmt)
             decoding = _decoding(args, spec.default_decoding)
             if args.backend == "openai":
                 if not args.base_url:

@@ -261,3 +261,34 @@ def test_result_as_score_for_the_report(scripted_judge) -> None:
     assert score.skipped == {"unparsed (invalid-counts-wrong(lower-strip))": 1}
     assert score.as_dict()["interval"]["method"] == "wald"
     assert set(score.groups) == {"Animal-single", "Gender-single"}
+
+
+def test_air_bench_result_files(scripted_judge, tmp_path: Path) -> None:
+    import json
+
+    from evaluators.errors import PredictionFormatError
+    from evaluators.judges.inputs import load_air_chat_results, load_air_foundation_results
+
+    chat = tmp_path / "Chat_result_test.jsonl"
+    rows = [{"meta_info": "rain", "question": "Q", "answer_gt": "reference i1", "response": "model answer i1",
+             "task_name": "sound_QA", "dataset_name": "d", "path": "a.wav", "uniq_id": 0},
+            {"meta_info": "x", "question": "Q", "answer_gt": "r", "response": None, "task_name": "sound_QA",
+             "uniq_id": 1}]
+    chat.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
+    predictions = load_air_chat_results(chat)
+    assert [item.id for item in predictions] == ["0"] and predictions.metadata["skipped_no_response"] == 1
+    result = run_judging("J-AIR-CHAT", predictions, scripted_judge(lambda user: "8 7"))
+    assert result.value == pytest.approx((7 + 8) / 2) and result.groups["sound"].n == 1
+
+    rows[0].pop("meta_info")
+    chat.write_text(json.dumps(rows[0]) + "\n")
+    with pytest.raises(PredictionFormatError, match="item 0, field 'meta_info'"):
+        load_air_chat_results(chat)
+
+    foundation = tmp_path / "foundation.jsonl"
+    foundation.write_text(json.dumps({"question": "Q", "choice_a": "Yes", "choice_b": "No", "choice_c": None,
+                                      "choice_d": None, "answer_gt": "No", "response": "no", "task_name": "t",
+                                      "dataset_name": "d"}) + "\n")
+    items = load_air_foundation_results(foundation)
+    assert items.items[0].metadata["choices"] == ["Yes", "No"]
+    assert run_judging("MCQ-AIR-GPT", items, scripted_judge(lambda user: "B")).value == 1.0
