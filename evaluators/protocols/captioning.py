@@ -1,0 +1,227 @@
+"""Audio-captioning protocols (protocols.md §9: AudioCaps, Clotho, WavCaps).
+
+Reproduces:
+
+* ``AAC-JW-COCO/<metric>`` — jaeeewon/project-multimodal ``dist_eval/eval_aac.py``: missed-EOS
+  outputs skipped, jiwer normalisation (lowercase, RemovePunctuation, RemoveKaldiNonWords, collapse
+  spaces, strip) on both sides, **one reference per item**, then pycocoevalcap ``COCOEvalCap``
+  (PTB tokeniser, BLEU-1..4, METEOR 1.5, ROUGE-L, CIDEr-D; SPICE/SPIDEr unavailable offline).
+  ``AAC-JW-COCO`` itself names the headline SPIDEr, unavailable;
+* ``AAC-QWEN-COCO/<metric>`` — QwenLM/Qwen-Audio ``eval_audio/evaluate_caption.py`` (+ the
+  ``audio-captioning/caption-evaluation-tools`` copy of coco-caption): all references per clip, no
+  pre-normalisation; ``AAC-QWEN-COCO`` names SPIDEr, unavailable;
+* ``AAC-NOTA-CIDERD`` — nota-github/audiolm-evaluator ``metrics.py::compute_spider``: CIDEr-D only,
+  whitespace tokens (no PTB, no lowercasing), first reference, ×100, at least 2 items;
+* ``AAC-AB-METEOR`` — AudioLLMs/AudioBench ``audiocaps_test.py`` / ``wavcaps_test.py`` through HF
+  ``evaluate``'s ``meteor``: mean nltk METEOR over ``word_tokenize`` tokens (needs NLTK punkt data,
+  unavailable offline — named error);
+* ``AAC-NLTK-METEOR`` — the nltk ``single_meteor_score`` mean that jaeeewon's ``eval_aac.py`` also
+  prints (same EOS skip and normalisation as AAC-JW-COCO, whitespace tokens).
+
+Metrics that need Java or WordNet raise ``ProtocolUnavailableError`` naming what to install.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+
+import jiwer
+import numpy as np
+
+from evaluators.errors import ProtocolUnavailableError
+from evaluators.metrics.captions import (
+    SPICE_UNAVAILABLE,
+    BatchMetric,
+    CaptionMetricUnavailable,
+    CocoBleu,
+    CocoCiderD,
+    CocoMeteor,
+    CocoRougeL,
+    NltkMeteor,
+)
+from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.protocols.base import ItemDetail, Prepared, Protocol, Score, Source, Step
+from evaluators.protocols.registry import register
+from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
+
+
+class CaptionProtocol(Protocol):
+    """A protocol whose metric may need all kept items at once (Java calls, corpus document frequencies)
+    and may be unavailable here (no Java, no WordNet): checked before any work, raised by name."""
+
+    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
+              details: bool = True) -> Score:
+        if self.unavailable:
+            raise ProtocolUnavailableError(self.id, self.unavailable)
+        metric = self.metric
+        if isinstance(metric, BatchMetric):
+            reason = metric.unavailable_reason()
+            if reason:
+                raise ProtocolUnavailableError(self.id, reason)
+        else:
+            return super().score(predictions, interval=interval, details=details)
+        items = tuple(predictions)
+        kept: list[tuple[PredictionItem, Prepared]] = []
+        skipped: Counter[str] = Counter()
+        outcome: list[Prepared | str] = []
+        for item in items:
+            prepared = self.prepare(item)
+            outcome.append(prepared)
+            if isinstance(prepared, str):
+                skipped[prepared] += 1
+            else:
+                kept.append((item, prepared))
+        try:
+            stats = metric.batch_stats([p.hypothesis for _, p in kept], [p.references for _, p in kept],
+                                       [item.metadata for item, _ in kept])
+        except CaptionMetricUnavailable as error:
+            raise ProtocolUnavailableError(self.id, str(error)) from None
+        stats = np.asarray(stats, dtype=float).reshape(len(kept), len(metric.stat_names))
+        item_details: list[ItemDetail] = []
+        if details:
+            rows = iter(range(len(kept)))
+            for item, prepared in zip(items, outcome, strict=True):
+                if isinstance(prepared, str):
+                    item_details.append(ItemDetail(item.id, None, (), skipped=prepared))
+                    continue
+                row = stats[next(rows)]
+                item_details.append(ItemDetail(item.id, prepared.hypothesis, prepared.references,
+                                               tuple(float(x) for x in row), metric.item_value(row)))
+        groups: dict[str, Score] = {}
+        if self.group_by:
+            by_group: dict[str, list[int]] = {}
+            for index, (item, _) in enumerate(kept):
+                by_group.setdefault(str(item.metadata.get(self.group_by, "")), []).append(index)
+            for name, indices in by_group.items():
+                groups[name] = self._make_score(stats[indices], Counter(), (), interval)
+        return self._make_score(stats, skipped, tuple(item_details), interval, groups)
+
+
+# -- jaeeewon (AudioCaps, one reference per row) ---------------------------------------------------
+
+JW_NORMALISE = jiwer.Compose([jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveKaldiNonWords(),
+                              jiwer.RemoveMultipleSpaces(), jiwer.Strip()])
+
+
+def jw_normalise(text: str) -> str:
+    """jaeeewon ``eval_aac.py`` T: lowercase → RemovePunctuation → RemoveKaldiNonWords → collapse spaces → strip."""
+    return JW_NORMALISE(text)
+
+
+def _skip_missed_eos(prepared: Prepared) -> str | None:
+    return None if ends_with_eos(prepared.hypothesis) else "missed_eos"
+
+
+def _first_reference(prepared: Prepared) -> Prepared:
+    return Prepared(prepared.hypothesis, prepared.references[:1], prepared.item)
+
+
+_JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_aac.py", commit="d9e5d172c6cf",
+                    note="each AudioCaps (youtube_id, caption) row is an item with that one caption as reference")
+_JW_STEPS = (Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>"),
+             Step("strip-eos", "hyp", strip_trailing_eos, "remove </s> and strip"),
+             Step("one-reference", "item", _first_reference, "the row's caption is the only reference"),
+             Step("jiwer-normalise", "both", jw_normalise,
+                  "lowercase, RemovePunctuation, RemoveKaldiNonWords, collapse spaces, strip"))
+_COCO_SOURCE = Source("salaniz/pycocoevalcap", "eval.py", commit="ad63453",
+                      note="PTBTokenizer (stanford-corenlp-3.4.1), Bleu(4), Meteor (meteor-1.5.jar), Rouge, Cider")
+_QWEN_SOURCE = Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_caption.py", commit="b50fb9584380",
+                      note="Clotho; coco-caption copy from audio-captioning/caption-evaluation-tools; all 5 references")
+
+COCO_METRICS: dict[str, BatchMetric] = {
+    "BLEU-1": CocoBleu(1), "BLEU-2": CocoBleu(2), "BLEU-3": CocoBleu(3), "BLEU-4": CocoBleu(4),
+    "METEOR": CocoMeteor(), "ROUGE-L": CocoRougeL(), "CIDEr": CocoCiderD(),
+}
+
+
+def _coco_family(prefix: str, title: str, sources: tuple[Source, ...], steps: tuple[Step, ...],
+                 params: dict, spec: str) -> dict[str, Protocol]:
+    registered: dict[str, Protocol] = {}
+    for name, metric in COCO_METRICS.items():
+        registered[name] = register(CaptionProtocol(
+            id=f"{prefix}/{name}", family="captioning", title=f"{title}: {name} (pycocoevalcap)",
+            sources=sources, steps=steps, metric=metric, params=params, libraries=("pycocoevalcap",),
+            spec=spec))
+    for name in ("SPICE", "SPIDEr"):
+        headline = name == "SPIDEr"
+        registered[name] = register(CaptionProtocol(
+            id=prefix if headline else f"{prefix}/{name}", family="captioning",
+            title=f"{title}: {name}" + (" = (CIDEr-D + SPICE) / 2" if headline else " (pycocoevalcap spice-1.0.jar)"),
+            sources=sources, steps=steps, metric=COCO_METRICS["CIDEr"], params=params,
+            libraries=("pycocoevalcap",), spec=spec, unavailable=SPICE_UNAVAILABLE))
+    return registered
+
+
+AAC_JW_COCO = _coco_family(
+    "AAC-JW-COCO", "AudioCaps captioning, jaeeewon eval_aac.py (single reference per row)",
+    (_JW_SOURCE, _COCO_SOURCE), _JW_STEPS,
+    {"eos": "skip-missed", "norm": "jiwer-lower-punct-kaldi", "refs": "one-per-item"}, "protocols.md §9.1")
+
+AAC_QWEN_COCO = _coco_family(
+    "AAC-QWEN-COCO", "Clotho captioning, Qwen-Audio evaluate_caption.py (all references)",
+    (_QWEN_SOURCE, _COCO_SOURCE), (Step("strip", "hyp", str.strip, "the decoded response is stripped"),),
+    {"norm": "none", "refs": "all"}, "protocols.md §9.2")
+
+
+# -- nota CIDEr-D ----------------------------------------------------------------------------------
+
+AAC_NOTA_CIDERD = register(CaptionProtocol(
+    id="AAC-NOTA-CIDERD", family="captioning",
+    title="nota-github audiolm-evaluator compute_spider: CIDEr-D ×100 on whitespace tokens (no SPICE)",
+    sources=(Source("nota-github/audiolm-evaluator", "metrics.py", commit="c63eb3bb2ca0",
+                    note="compute_spider returns CIDEr-D only; str.split tokens, first reference, ×100"),),
+    steps=(Step("one-reference", "item", _first_reference, "first reference only"),),
+    metric=CocoCiderD(tokenize=False, scale=100.0, min_items=2),
+    params={"tok": "split", "case": "as-is", "scale": 100, "refs": "first"},
+    libraries=("pycocoevalcap",), spec="protocols.md §9.3"))
+
+
+# -- NLTK METEOR -----------------------------------------------------------------------------------
+
+def _nltk_word_tokenize(text: str) -> list[str]:
+    from nltk.tokenize import word_tokenize
+
+    return word_tokenize(text)
+
+
+def _whitespace(text: str) -> list[str]:
+    return text.split()
+
+
+class _NltkMeteorProtocol(CaptionProtocol):
+    """NLTK METEOR protocols check WordNet (and punkt) before scoring."""
+
+    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
+              details: bool = True) -> Score:
+        reason = self.metric.unavailable_reason() if isinstance(self.metric, NltkMeteor) else None
+        if reason and not self.unavailable:
+            raise ProtocolUnavailableError(self.id, reason)
+        return super().score(predictions, interval=interval, details=details)
+
+
+AAC_AB_METEOR = register(_NltkMeteorProtocol(
+    id="AAC-AB-METEOR", family="captioning",
+    title="AudioBench AudioCaps/WavCaps METEOR: HF evaluate 'meteor' = mean nltk METEOR over word_tokenize tokens",
+    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/audiocaps_test.py", commit="e991641d4bea",
+                    note="also wavcaps_test.py; evaluate.load('meteor') → nltk single_meteor_score(alpha 0.9, "
+                         "beta 3, gamma 0.5)"),
+             Source("huggingface/evaluate", "metrics/meteor/meteor.py")),
+    steps=(),
+    metric=NltkMeteor(_nltk_word_tokenize, "nltk-word_tokenize", needs_punkt=True),
+    params={"tok": "word_tokenize", "refs": "all"}, libraries=("nltk",), spec="protocols.md §9.4"))
+
+AAC_NLTK_METEOR = register(_NltkMeteorProtocol(
+    id="AAC-NLTK-METEOR", family="captioning",
+    title="NLTK single_meteor_score mean on jaeeewon-normalised whitespace tokens (eval_aac.py)",
+    sources=(Source("nltk/nltk", "nltk/translate/meteor_score.py", note="single_meteor_score"), _JW_SOURCE),
+    steps=_JW_STEPS,
+    metric=NltkMeteor(_whitespace, "whitespace"),
+    params={"eos": "skip-missed", "norm": "jiwer-lower-punct-kaldi", "refs": "one-per-item"},
+    libraries=("nltk",), spec="protocols.md §9.5"))
+
+AAC_NLTK_METEOR_RAW = register(dataclasses.replace(
+    AAC_NLTK_METEOR, id="AAC-NLTK-METEOR/raw",
+    title="NLTK single_meteor_score mean on whitespace tokens of the texts as given (no clean-up)",
+    steps=(), params={"norm": "none", "refs": "all"}))
