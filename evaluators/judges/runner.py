@@ -14,15 +14,17 @@ import dataclasses
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from evaluators import __version__
-from evaluators.judges.backends.base import JudgeBackend
+from evaluators.judges.backends.base import JudgeBackend, ReplyCallback
 from evaluators.judges.cache import CacheKey, JudgementCache
 from evaluators.judges.decoding import DecodingConfig, JudgeRequest
+from evaluators.judges.errors import JudgeBackendError
 from evaluators.judges.specs import ItemVerdict, JudgeSpec, get_judge_spec
 from evaluators.metrics.stats import Interval, bootstrap_interval, wald_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
@@ -100,9 +102,30 @@ def judge_signature(spec: JudgeSpec, backend: JudgeBackend, decoding: DecodingCo
     return "|".join(f"{key}:{value}" for key, value in fields.items())
 
 
+def _complete_errors_as_reply(backend: JudgeBackend, requests: Sequence[JudgeRequest], error_reply: str,
+                              on_reply: ReplyCallback, on_error: ReplyCallback) -> None:
+    """Like ``backend.complete_all``, but a request the backend fails on (after its own retries) gets
+    ``error_reply`` through ``on_error`` instead of aborting the run (AudioBench's GPT-4o judge)."""
+    def one(request: JudgeRequest) -> tuple[bool, str]:
+        try:
+            return True, backend.complete(request)
+        except JudgeBackendError:
+            return False, error_reply
+
+    workers = max(1, min(int(getattr(backend, "max_concurrency", 1)), len(requests) or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(one, request): index for index, request in enumerate(requests)}
+        for future in as_completed(futures):
+            ok, reply = future.result()
+            (on_reply if ok else on_error)(futures[future], reply)
+
+
 def _fetch_replies(requests: Sequence[JudgeRequest], spec: JudgeSpec, backend: JudgeBackend,
-                   cache: JudgementCache | None) -> tuple[list[str], int, int]:
-    """Replies for ``requests`` from the cache or the backend; returns (replies, calls made, cache hits)."""
+                   cache: JudgementCache | None) -> tuple[list[str], int, int, int]:
+    """Replies for ``requests`` from the cache or the backend.
+
+    Returns (replies, calls made, cache hits, backend errors turned into the spec's error reply).
+    """
     replies: list[str | None] = [None] * len(requests)
     use_cache = cache is not None and backend.cacheable
     keys = [CacheKey.of(backend.model, backend.revision, spec.template.hash, request) for request in requests]
@@ -119,18 +142,29 @@ def _fetch_replies(requests: Sequence[JudgeRequest], spec: JudgeSpec, backend: J
     unique = [indices[0] for indices in to_send.values()]
     groups = list(to_send.values())
 
-    def on_reply(position: int, reply: str) -> None:
+    errors = 0
+
+    def on_reply(position: int, reply: str, *, store: bool = True) -> None:
         first = unique[position]
-        if use_cache:
+        if use_cache and store:
             cache.put(keys[first], reply)  # type: ignore[union-attr]
         for index in groups[position]:
             replies[index] = reply
 
-    backend.complete_all([requests[index] for index in unique], on_reply)
+    def on_error(position: int, reply: str) -> None:  # never cached: a later run retries the call
+        nonlocal errors
+        errors += 1
+        on_reply(position, reply, store=False)
+
+    batch = [requests[index] for index in unique]
+    if spec.backend_error_reply is None:
+        backend.complete_all(batch, on_reply)
+    else:
+        _complete_errors_as_reply(backend, batch, spec.backend_error_reply, on_reply, on_error)
     missing = [index for index, reply in enumerate(replies) if reply is None]
     if missing:
         raise RuntimeError(f"backend {backend!r} returned no reply for {len(missing)} prompt(s)")
-    return [reply for reply in replies if reply is not None], len(unique), hits
+    return [reply for reply in replies if reply is not None], len(unique), hits, errors
 
 
 def _intervals(spec: JudgeSpec, stats: np.ndarray, value: float | None) -> tuple[Interval | None,
@@ -196,7 +230,7 @@ def run_judging(protocol_id: str, predictions: PredictionSet | Iterable[Predicti
             continue
         plan.append((item, len(requests), len(calls)))
         requests.extend(JudgeRequest(spec.render(call), decoding) for call in calls)
-    replies, calls_made, hits = _fetch_replies(requests, spec, backend, cache)
+    replies, calls_made, hits, errors = _fetch_replies(requests, spec, backend, cache)
     verdicts = [spec.decide(item, replies[start:start + count]) for item, start, count in plan]
     base = {"protocol": spec.protocol_id, "unit": spec.unit, "signature": judge_signature(spec, backend, decoding),
             "judge": backend.describe(), "decoding": decoding, "template": spec.template.name,
@@ -206,4 +240,7 @@ def run_judging(protocol_id: str, predictions: PredictionSet | Iterable[Predicti
     names = sorted({v.group for v in verdicts if v.group is not None})
     for name in names:
         groups[name] = _summarise(spec, [v for v in verdicts if v.group == name], {}, base, interval)
-    return dataclasses.replace(result, groups=groups, calls_made=calls_made, cache_hits=hits)
+    extras = dict(result.extras)
+    if spec.backend_error_reply is not None:
+        extras["backend_errors"] = errors
+    return dataclasses.replace(result, groups=groups, calls_made=calls_made, cache_hits=hits, extras=extras)

@@ -108,6 +108,8 @@ class JudgeSpec(ABC):
     #: ``binary``: stats are (correct, counted) and Wald/Wilson intervals apply; else bootstrap
     kind: str = "binary"
     stat_names: tuple[str, ...] = ("numerator", "denominator")
+    #: when set, a call the backend fails on (after its retries) gets this reply instead of aborting
+    backend_error_reply: str | None = None
     #: which binomial interval is the headline one (``wald`` where the source prints Wald ±)
     interval_style: str = "wilson"
     notes: str = ""
@@ -284,8 +286,9 @@ class AudioBenchSpec(JudgeSpec):
     """
 
     def __init__(self, protocol_id: str, template: PromptTemplate, scale: float, default_model: str,
-                 default_decoding: DecodingConfig, notes: str = ""):
+                 default_decoding: DecodingConfig, notes: str = "", backend_error_reply: str | None = None):
         self.protocol_id = protocol_id
+        self.backend_error_reply = backend_error_reply
         self.template = template
         self.scale = scale
         self.unit = "percent"
@@ -438,6 +441,8 @@ _AB_LLAMA_MODEL = "casperhansen/llama-3-70b-instruct-awq"
 _AB_LLAMA_DECODING = DecodingConfig(max_tokens=512)
 _AB_GPT4O_DECODING = DecodingConfig(temperature=0.7, top_p=0.95, max_tokens=500,
                                     extra={"frequency_penalty": 0, "presence_penalty": 0})
+_AB_GPT4O_NOTE = ("eval_gpt4o.py turns a failed API call into the reply 'empty' (rating 0, success 0); here a call "
+                  "that still fails after the backend's retries does the same, and is not cached")
 _AB_LLAMA_NOTE = ("AudioBench applies the Llama-3 chat template itself and calls the completions API; a chat "
                   "endpoint serving the same model applies the same template")
 
@@ -454,8 +459,10 @@ SPECS: dict[str, JudgeSpec] = {spec.protocol_id: spec for spec in (
     SlotFillingSpec(),
     AudioBenchSpec("J-AB-SCALE", AB_SCALE_LLAMA, 20.0, _AB_LLAMA_MODEL, _AB_LLAMA_DECODING, _AB_LLAMA_NOTE),
     AudioBenchSpec("J-AB-BINARY", AB_BINARY_LLAMA, 100.0, _AB_LLAMA_MODEL, _AB_LLAMA_DECODING, _AB_LLAMA_NOTE),
-    AudioBenchSpec("J-AB-SCALE-GPT4O", AB_SCALE_GPT4O, 20.0, "gpt-4o-chat", _AB_GPT4O_DECODING),
-    AudioBenchSpec("J-AB-BINARY-GPT4O", AB_BINARY_GPT4O, 100.0, "gpt-4o-chat", _AB_GPT4O_DECODING),
+    AudioBenchSpec("J-AB-SCALE-GPT4O", AB_SCALE_GPT4O, 20.0, "gpt-4o-chat", _AB_GPT4O_DECODING,
+                   _AB_GPT4O_NOTE, backend_error_reply="empty"),
+    AudioBenchSpec("J-AB-BINARY-GPT4O", AB_BINARY_GPT4O, 100.0, "gpt-4o-chat", _AB_GPT4O_DECODING,
+                   _AB_GPT4O_NOTE, backend_error_reply="empty"),
     AudioBenchSpec("ER-AB-JUDGE", AB_BINARY_LLAMA, 100.0, _AB_LLAMA_MODEL, _AB_LLAMA_DECODING,
                    "emotion answers judged with J-AB-BINARY (protocols.md §7.3): no label mapping"),
     AirChatSpec(),

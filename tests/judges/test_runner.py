@@ -292,3 +292,22 @@ def test_air_bench_result_files(scripted_judge, tmp_path: Path) -> None:
     items = load_air_foundation_results(foundation)
     assert items.items[0].metadata["choices"] == ["Yes", "No"]
     assert run_judging("MCQ-AIR-GPT", items, scripted_judge(lambda user: "B")).value == 1.0
+
+
+def test_audiobench_gpt4o_failed_call_becomes_empty_and_is_not_cached(scripted_judge, tmp_path: Path) -> None:
+    from evaluators.judges.errors import JudgeHTTPError
+
+    def answer(user: str) -> str:
+        if "blocked" in user:
+            raise JudgeHTTPError(400, "content filter")
+        return "Explanation: ok\nRating: 1"
+
+    items = PredictionSet("gpt4o", "test", tuple(PredictionItem(f"g{i}", text, ("ref",), prompt="Q")
+                                                 for i, text in enumerate(("fine", "blocked"))))
+    with JudgementCache(tmp_path / "c.sqlite") as cache:
+        result = run_judging("J-AB-BINARY-GPT4O", items, scripted_judge(answer), cache)
+        assert len(cache) == 1
+    assert result.value == 50.0 and result.extras["backend_errors"] == 1 and result.unparsed == 1
+    assert result.items[1].replies == ("empty",)
+    with pytest.raises(JudgeHTTPError):   # the Llama judge path has no such rule: the error stops the run
+        run_judging("J-AB-BINARY", items, scripted_judge(answer))
