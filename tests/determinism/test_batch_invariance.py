@@ -1,0 +1,61 @@
+"""Batch invariance: greedy tokens of every item at batch size b equal its batch-size-1 tokens.
+
+Each case runs the sweep harness (``runners.sweep``) and fails with the list of changed items, the
+first divergent step and the reference margin there. Cases that are known to diverge on a platform
+class (e.g. right padding of a decoder-only model) are strict xfails with the measured divergence
+(``golden/snapshots/<class>/known_divergences.json``).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import json
+from pathlib import Path
+
+from _determinism_runs import SMALL_PLAN, cached_sweep
+
+from runners.fingerprint import atomic_write_text, environment_fingerprint, platform_class
+
+pytestmark = pytest.mark.determinism
+
+# (model, padding side); dtype comes from the platform (conftest.pytest_generate_tests).
+INVARIANCE_CASES_CPU = [
+    ("tiny-whisper", "left"),
+    ("tiny-qwen2-audio", "left"),
+    ("tiny-qwen2-audio", "right"),
+    ("tiny.en", "left"),
+]
+INVARIANCE_CASES_GPU = INVARIANCE_CASES_CPU + [("qwen2-audio-4l-512", "left")]
+
+# On CUDA: every clip at every position of batches of 2, 4 and 8 (each with different neighbours).
+GPU_PLAN = {"items": 8, "batch_sizes": (2, 4, 8), "arrangement": "rotate"}
+
+
+def write_measurement(report_dir: Path, device: str, dtype: str, key: str, result) -> None:
+    """Keep the measured table and every case (reports/determinism/<class>/<case>.json) for docs/determinism.md."""
+    document = {"fingerprint": environment_fingerprint(device, dtype), "case": key, **result.as_dict()}
+    atomic_write_text(report_dir / "determinism" / platform_class(device, dtype) / f"{key}.json",
+                      json.dumps(document, indent=1) + "\n")
+
+
+def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, data_dir, report_dir):
+    model, padding_side = invariance_case
+    if use_gpu:
+        result = cached_sweep(model, device, dtype, padding_side, str(data_dir), GPU_PLAN["items"],
+                              GPU_PLAN["batch_sizes"], GPU_PLAN["arrangement"])
+        expected_sizes = list(GPU_PLAN["batch_sizes"])
+    else:
+        result = small_sweep(model, dtype, padding_side)
+        expected_sizes = list(SMALL_PLAN["batch_sizes"])
+    write_measurement(report_dir, device, dtype, f"{model}-{padding_side}", result)
+    summary = result.summary()
+    assert [row.batch_size for row in summary] == expected_sizes
+    changed = result.changed_cases()
+    report = "; ".join(
+        f"item {c.item_id} bs {c.batch_size} pos {c.position}: first divergent step {c.divergence.first_divergent_step}"
+        f" (ref margin {c.divergence.reference_margin}, max |Δscore| {c.divergence.max_abs_score_delta:.3g})"
+        for c in changed[:6])
+    assert not changed, f"{len(changed)}/{len(result.cases)} cases changed tokens: {report}"
+    # Identical tokens give identical texts, hence the task metric cannot move.
+    assert all(row.metric == row.metric_bs1 for row in summary)
