@@ -106,6 +106,22 @@ def audiobench_rating(reply: str) -> AudioBenchRating:
         return AudioBenchRating(0.0, False)
 
 
+_AB_EXPLANATION = re.compile(r"Explanation:\s*(.*?)\s*(?:\n\s*Rating:|$)", re.DOTALL)
+_SQQA_REASON = re.compile(r"""["']reason["']\s*:\s*["'](.*?)["']\s*}""", re.IGNORECASE | re.DOTALL)
+
+
+def audiobench_explanation(reply: str) -> str | None:
+    """The judge's ``Explanation: ...`` text before ``Rating:`` (for the report only; not used to score)."""
+    match = _AB_EXPLANATION.search(reply)
+    return match.group(1) if match else None
+
+
+def sqqa_reason(reply: str) -> str | None:
+    """The ``"Reason": "..."`` text of a WikiQA judge reply (for the report only)."""
+    match = _SQQA_REASON.search(reply)
+    return match.group(1) if match else None
+
+
 # -- AIR-Bench chat (cal_score.py) ----------------------------------------------------------------------
 
 @dataclass(frozen=True)

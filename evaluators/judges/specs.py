@@ -211,8 +211,9 @@ class SqqaSpec(JudgeSpec):
         correct = parsing.sqqa_official_correct(tuple(replies))
         readable = [parsing.sqqa_reply_readable(reply) for reply in replies]
         outcome = "correct" if correct else ("incorrect" if any(readable) else "unparsed")
-        return ItemVerdict(item.id, outcome, (float(correct), 1.0), all(readable), tuple(replies), None,
-                           _group(item, "group"), {"followed": self._followed(item)})
+        reasons = [reason for reason in map(parsing.sqqa_reason, replies) if reason]
+        return ItemVerdict(item.id, outcome, (float(correct), 1.0), all(readable), tuple(replies),
+                           " | ".join(reasons) or None, _group(item, "group"), {"followed": self._followed(item)})
 
     @staticmethod
     def _followed(item: PredictionItem) -> bool | None:
@@ -310,8 +311,8 @@ class AudioBenchSpec(JudgeSpec):
     def decide(self, item: PredictionItem, replies: Sequence[str]) -> ItemVerdict:
         rating = parsing.audiobench_rating(replies[0])
         return ItemVerdict(item.id, "scored" if rating.success else "unparsed", (rating.rating, 1.0), rating.success,
-                           tuple(replies), None, _group(item, "task_type"), {"rating": rating.rating,
-                                                                             "success": int(rating.success)})
+                           tuple(replies), parsing.audiobench_explanation(replies[0]), _group(item, "task_type"),
+                           {"rating": rating.rating, "success": int(rating.success)})
 
     def extras(self, verdicts: Sequence[ItemVerdict]) -> dict[str, Any]:
         if not verdicts:

@@ -92,3 +92,10 @@ def test_air_chat(reply: str, first: int | None, second: int | None, out_of_rang
     scores = parsing.air_scores(reply)
     assert (scores.first, scores.second, scores.out_of_range) == (first, second, out_of_range)
     assert scores.parsed is (first is not None)
+
+
+def test_explanations_for_the_report() -> None:
+    assert parsing.audiobench_explanation("Explanation: The reference is X.\nRating: 1") == "The reference is X."
+    assert parsing.audiobench_explanation("Rating: 1") is None
+    assert parsing.sqqa_reason('{"Correct": True, "Reason": "same city"}') == "same city"
+    assert parsing.sqqa_reason("no dict") is None
