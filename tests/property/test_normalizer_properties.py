@@ -100,3 +100,16 @@ def test_idempotent_normalisers(text: str) -> None:
 def test_wn_en_and_asr_ab_are_not_idempotent(function, text: str, once: str, twice: str) -> None:
     assert function(text) == once
     assert function(once) == twice
+
+
+_VOCABULARY = sorted(FastNumberNormalizer().vocabulary)
+NUMBER_HEAVY = st.lists(st.sampled_from(_VOCABULARY) | st.sampled_from(["x", "cat", "$", "£5", "1", "2.5", "07", "s",
+                                                                         "th", "a", "half", "$x", "¢3", "%"]),
+                        max_size=16).map(" ".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(NUMBER_HEAVY)
+def test_number_normaliser_runs_equal_whole_text_on_number_heavy_text(text: str) -> None:
+    numbers = FastNumberNormalizer()
+    assert numbers(text) == numbers.slow(text)

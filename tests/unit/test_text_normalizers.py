@@ -93,6 +93,16 @@ def test_number_normaliser_shortcut_only_rejoins_whitespace(text: str) -> None:
     assert fast(text) == fast.slow(text) == " ".join(text.split())
 
 
+@pytest.mark.parametrize("text", [
+    "minus point and x", "minus hundred x", "minus and x y", "two and a half x", "$2 and ¢7 cents", "x minus ten y",
+    "one oh one x two double five", "twenty x first y", "ten percent x per cent", "point five x point", "a b one",
+    "one hundred and x and one", "$ 5 x £ y", "1st 2nd x 3 rd", "zero o x oh",
+])
+def test_number_normaliser_on_runs_equals_whole_text(text: str) -> None:
+    fast = FastNumberNormalizer()
+    assert fast(text) == fast.slow(text)
+
+
 @pytest.mark.parametrize("text", ["one cat", "I saw 5", "the first", "and so", "o"])
 def test_number_normaliser_runs_where_it_can_change_text(text: str) -> None:
     assert FastNumberNormalizer().needed(text)
