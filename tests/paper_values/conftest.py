@@ -9,8 +9,8 @@ per-item details or intervals (``details=False, interval=False``); the entry's o
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -80,5 +80,9 @@ def pick(score: Score, entry: GoldenEntry) -> Score:
 
 @pytest.fixture(scope="session")
 def paper_scoring() -> Any:
-    """This module's helpers (``load_set``, ``score_set``, ``pick``, ...) for the test modules."""
-    return sys.modules[__name__]
+    """This module's helpers (``load_set``, ``score_set``, ``pick``, ...) for the test modules.
+
+    (A namespace, not ``sys.modules[__name__]``: every conftest module of the suite is named ``conftest``.)
+    """
+    return SimpleNamespace(resolve_file=resolve_file, load_set=load_set, score_set=score_set, pick=pick,
+                           score_group=score_group, NotReady=NotReady)

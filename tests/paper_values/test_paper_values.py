@@ -12,7 +12,7 @@ converted into the published unit, then:
 
 Entries without predictions skip with a reason naming what would enable them. Every test attaches a
 ``PaperValueResult`` (with the protocol sweep: the same predictions under every other protocol of the
-family) for the report before it passes, skips or xfails.
+family; see ``_sweep``) for the report before it passes, skips or xfails.
 """
 
 from __future__ import annotations
@@ -54,12 +54,31 @@ def _no_predictions_reason(entry: GoldenEntry) -> str:
             f" (formats: `audiorepro data` / evaluators.predictions.FORMATS), would enable it")
 
 
+#: formats whose texts are already normalised by the benchmark: protocols that start from raw model output do
+#: not apply to them, so their sweep is the entry's other candidate protocols only
+NORMALISED_FORMATS = frozenset({"audiobench-score"})
+
+
+def _sweep_protocols(entry: GoldenEntry, family: str) -> list[Any]:
+    if entry.predictions.format in NORMALISED_FORMATS:
+        candidates = []
+        for protocol_id in entry.protocols[1:]:
+            try:
+                candidates.append(get_protocol(protocol_id))
+            except UnknownProtocolError:
+                continue
+        return candidates
+    return [protocol for protocol in all_protocols(family) if protocol.id != entry.protocol]
+
+
 def _sweep(scoring: Any, data_dir: Any, entry: GoldenEntry, family: str) -> list[SweepValue]:
-    """The same predictions under every other protocol of the family, in the published unit."""
+    """The same predictions under every other applicable protocol, in the published unit.
+
+    Applicable: every other protocol of the family for raw model outputs; for sets of already-normalised
+    text (:data:`NORMALISED_FORMATS`) only the entry's other candidate protocols.
+    """
     out: list[SweepValue] = []
-    for protocol in all_protocols(family):
-        if protocol.id == entry.protocol:
-            continue
+    for protocol in _sweep_protocols(entry, family):
         if protocol.unavailable:
             out.append(SweepValue(protocol.id, None, protocol.signature(), available=False,
                                   reason=protocol.unavailable))
