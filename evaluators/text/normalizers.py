@@ -17,8 +17,9 @@
 
 Speed without changing results: every regex substitution is guarded by a literal its pattern
 needs (no apostrophe → no contraction rule can match), the number normaliser is skipped for text
-that has no digit and no number word (it then only re-joins whitespace), and ASCII text takes a
-translate-table path for the symbol removal. ``audiobench_asr_reference`` is the step-by-step
+that has no digit and no number word (it then only re-joins whitespace) and otherwise run only on
+the runs of words it can change, AudioBench's digit and contraction tables are applied in one pass
+each, and ASCII text takes a translate-table path for the symbol removal. ``audiobench_asr_reference`` is the step-by-step
 rendering with the package's own classes and jiwer's ``Compose``; tests check both paths agree
 on the real AudioBench files and on generated strings.
 """
@@ -101,11 +102,13 @@ def remove_symbols_keep_numeric(text: str) -> str:
 
 
 class FastNumberNormalizer:
-    """whisper's ``EnglishNumberNormalizer``, skipped where it can only re-join whitespace.
+    """whisper's ``EnglishNumberNormalizer``, run only where it can change the text.
 
-    Without any ``\\d`` digit (every digit rule of the normaliser uses ``\\d`` or ``[0-9]``) and without any word of its vocabulary (number words, ``and``, ``point``,
-    currency words, ``percent``, ``o``/``oh`` ...), every word is passed through unchanged and the
-    output is ``" ".join(text.split())`` — which is what is returned without running it.
+    Without any ``\\d`` digit (every digit rule of the normaliser uses ``\\d`` or ``[0-9]``) and
+    without any word of its vocabulary (number words, ``and``, ``point``, currency words,
+    ``percent``, ``o``/``oh`` ...), every word is passed through unchanged and the output is
+    ``" ".join(text.split())`` — which is returned without running it. Otherwise its word-level
+    state machine runs only on the runs of non-inert words (see ``__call__``).
     """
 
     def __init__(self) -> None:

@@ -49,7 +49,8 @@ def test_asr_jw_processed_texts() -> None:
 
 
 def test_asr_jw_skips_missed_eos_and_tag_only_references() -> None:
-    result = score("ASR-JW", ["a b</s>", "cut off", "x</s>", "<NOISE></s>"], ["A B", "CUT OFF", "<MUSIC>", "<NOISE> <MUSIC>"])
+    result = score("ASR-JW", ["a b</s>", "cut off", "x</s>", "<NOISE></s>"],
+                   ["A B", "CUT OFF", "<MUSIC>", "<NOISE> <MUSIC>"])
     assert result.skipped == {"empty_answer": 1, "empty_reference": 1, "missed_eos": 1}
     assert result.n == 1 and result.value == 0.0
 
@@ -80,8 +81,8 @@ def test_asr_nota_cuts_at_end_symbol() -> None:
 
 def test_asr_qwen2_groups_by_source_and_language() -> None:
     metadata = [{"source": "librispeech"}, {"source": "librispeech"}, {"source": "aishell2"}]
-    result = score("ASR-QWEN2", ["it costs 20", "a b", "今天天气真好"], ["It costs twenty dollars.", "a c", "今天天气很好。"],
-                   metadata)
+    result = score("ASR-QWEN2", ["it costs 20", "a b", "今天天气真好"],
+                   ["It costs twenty dollars.", "a c", "今天天气很好。"], metadata)
     assert set(result.groups) == {"librispeech", "aishell2"}
     assert result.groups["librispeech"].value == pytest.approx(1 / 5)
     assert result.groups["aishell2"].value == pytest.approx(1 / 6)  # CER: 。 became a space
