@@ -5,6 +5,21 @@ Backends: :class:`OpenAICompatibleBackend` (any chat-completions endpoint, e.g. 
 :class:`TransformersBackend` (a local model in process), :class:`ReplayBackend` (judgement files
 written by SAKURA and AudioBench). The judge protocols themselves are registered in
 ``evaluators.protocols.judges`` (family ``judge``).
+
+Example (a vLLM server judging SAKURA predictions, key from ``$OPENAI_API_KEY`` if the server wants one)::
+
+    from evaluators.judges import JudgementCache, OpenAICompatibleBackend, run_judging
+    from evaluators.predictions import load_predictions
+
+    predictions = load_predictions("Animal_single.json")            # SAKURA prediction file
+    backend = OpenAICompatibleBackend("http://localhost:8000/v1", "Qwen/Qwen3-8B", revision="main",
+                                      max_concurrency=16)
+    with JudgementCache(".cache/judge.sqlite") as cache:
+        result = run_judging("J-SAKURA-JW-DIST", predictions, backend, cache)
+    print(result.value, result.unparsed, result.interval, result.signature)
+
+The same from the shell: ``audiorepro judge Animal_single.json --protocol J-SAKURA-JW-DIST --backend openai
+--base-url http://localhost:8000/v1 --model Qwen/Qwen3-8B --cache .cache/judge.sqlite``.
 """
 
 from __future__ import annotations
