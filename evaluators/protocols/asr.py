@@ -14,8 +14,12 @@ Each protocol reproduces the scoring code of one public repository (cited in ``s
 * ``ASR-CMI``       nicolaus625/CMI-bench ``evaluate.py::compute_wer_cer`` (macro mean)
 * ``ASR-COVOST``    the CoVoST 2 paper's text rule (no public code; see its title)
 
-All values are fractions (a paper's 2.24 % is 0.0224). The builders here are reused by the CER
-(``cer.py``) and PER (``per.py``) protocols.
+All values are fractions (a paper's 2.24 % is 0.0224). Empty references: the Σ edits / Σ reference
+tokens protocols (NOTA, Qwen, fairseq) keep such an item as the original code does (its hypothesis
+tokens count as insertions, its reference adds nothing to the denominator); where the original calls
+``jiwer`` per item, which raises on an empty reference (JW, CMI), the item is skipped as
+``empty_reference`` instead of aborting the run. The builders here are reused by the CER (``cer.py``)
+and PER (``per.py``) protocols.
 """
 
 from __future__ import annotations
@@ -206,8 +210,7 @@ ASR_NOTA = register(Protocol(
              Source(NOTA, "evaluate_salmonn.py", NOTA_COMMIT, "cut at end_sym, lowercase"), WHISPER),
     steps=(Step("cut_end_sym_lower", "hyp", _nota_hypothesis, f"keep text before {cleanup.NOTA_END_SYM}, lowercase"),
            Step("wn_en", "both", wn_en, "openai/whisper EnglishTextNormalizer"),
-           Step("evaltok", "both", _NOTA_TOKENIZER.tokenize, _NOTA_TOKENIZER.signature()),
-           skip_empty_reference()),
+           Step("evaltok", "both", _NOTA_TOKENIZER.tokenize, _NOTA_TOKENIZER.signature())),
     metric=ErrorRate("wer", whitespace_tokens), aggregation="corpus",
     params={"end_sym": "llama3 end_of_text", "norm": "WN-EN", "evaltok": _NOTA_TOKENIZER.signature()},
     libraries=("whisper-normalizer", "sacrebleu"), spec="protocols.md §2.3"))
@@ -281,8 +284,7 @@ def qwen_protocol(protocol_id: str, *, generation: int, family: str = "asr", lan
               f"EVALTOK(none, lower{', punct' if generation == 2 else ''}), Σ edits / Σ ref tokens per source",
         sources=tuple(sources),
         steps=(Step("remove_sp_normalize_tokenize", "item", prepare,
-                    f"remove_sp → {norm} → {tokenizer.signature()} (zh/yue: characters)"),
-               skip_empty_reference()),
+                    f"remove_sp → {norm} → {tokenizer.signature()} (zh/yue: characters)"),),
         metric=ErrorRate("cer" if language in CHARACTER_LANGUAGES else "wer", whitespace_tokens, unit),
         aggregation="corpus",
         params={"lang": language or f"per item (default {default_language})", "norm": norm,
@@ -350,7 +352,7 @@ def fairseq_protocol(protocol_id: str, tokenizer: EvaluationTokenizer, *, family
         title=f"facebookresearch/fairseq fairseq/scoring/wer.py with {flags}: Σ editdistance / Σ ref tokens",
         sources=(Source("facebookresearch/fairseq", "fairseq/scoring/wer.py", None, "WerScorer"),
                  Source("facebookresearch/fairseq", "fairseq/scoring/tokenizer.py", None, "EvaluationTokenizer")),
-        steps=(Step("evaltok", "both", tokenizer.tokenize, tokenizer.signature()), skip_empty_reference()),
+        steps=(Step("evaltok", "both", tokenizer.tokenize, tokenizer.signature()),),
         metric=ErrorRate("cer" if tokenizer.character_tokenization else "wer", whitespace_tokens,
                          "char" if tokenizer.character_tokenization else "word"),
         aggregation="corpus", params={"flags": flags.strip(), "evaltok": tokenizer.signature()},
@@ -425,8 +427,7 @@ ASR_COVOST = register(Protocol(
     sources=(Source("facebookresearch/covost", "README.md (paper: arXiv 2007.10310)", None,
                     "text rule only, no scoring code"),
              Source(JW, "dist_eval/eval_bleu.py", JW_COMMIT, "normalize(): the repo's rendering, used for BLEU")),
-    steps=(Step("covost_text_rule", "both", covost_text, "13a → lowercase → delete P chars except ' and -"),
-           skip_empty_reference()),
+    steps=(Step("covost_text_rule", "both", covost_text, "13a → lowercase → delete P chars except ' and -"),),
     metric=ErrorRate("wer", whitespace_tokens), aggregation="corpus",
     params={"text_only": True, "tok": "13a", "lc": True, "punct": "removed except ' and -"},
     libraries=("sacrebleu",), spec="protocols.md §2.9"))

@@ -130,3 +130,16 @@ def test_asr_ab_memo_is_dropped_after_a_run() -> None:
     protocol.score(PredictionSet.from_pairs(["A b"], ["a B"]))
     assert all(memo._cache is None for memo in protocol.memos)
 
+
+
+@pytest.mark.parametrize("protocol_id", ["ASR-NOTA", "ASR-QWEN2", "ASR-QWEN1", "ASR-FAIRSEQ", "ASR-COVOST"])
+def test_corpus_protocols_keep_empty_references_like_the_original(protocol_id: str) -> None:
+    result = score(protocol_id, ["a b", "extra words"], ["a c", ""])
+    assert result.skipped == {} and result.n == 2
+    assert result.value == pytest.approx((1 + 2) / 2)
+
+
+@pytest.mark.parametrize("protocol_id", ["ASR-JW", "ASR-CMI"])
+def test_per_item_jiwer_protocols_skip_empty_references_by_name(protocol_id: str) -> None:
+    result = score(protocol_id, ["a b</s>", "extra words</s>"], ["a c", "!!"])
+    assert result.skipped == {"empty_reference": 1} and result.n == 1
