@@ -94,3 +94,46 @@ def test_salmonn_dsing_lyrics_wer_under_cmi(require_data_dir):
     assert score.n == 482 and score.aggregation == "macro"
     assert round(score.value * 100, 2) == 816.06
     assert score.interval.contains(score.value)
+
+
+def test_salmonn_sdd_music_captioning_under_cmi(require_data_dir):
+    """CMI-Bench music captioning (raw strings, per-item means) on SALMONN's Song Describer outputs,
+    cross-checked against rouge_score and nltk called directly on the raw JSON."""
+    import warnings
+
+    from nltk.translate.bleu_score import sentence_bleu
+    from rouge_score import rouge_scorer
+
+    path = require_data_dir / "cmi-bench" / "salmonn_SDD.json"
+    predictions = load_predictions(path, fmt="cmi-bench")
+    rouge = get_protocol("MC-CMI/ROUGE-L").score(predictions)
+    bleu4 = get_protocol("MC-CMI/BLEU-4").score(predictions)
+    assert rouge.n == bleu4.n == 1106
+    assert round(rouge.value, 4) == 0.2812 and round(bleu4.value, 4) == 0.0758
+    rows = json.loads(path.read_text(encoding="utf-8"))[:100]
+    scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        by_hand = [(scorer.score(r["correct_answer"], r["response"])["rougeL"].recall,
+                    sentence_bleu([r["correct_answer"]], r["response"], weights=(0, 0, 0, 1))) for r in rows]
+    assert [d.value for d in rouge.items[:100]] == pytest.approx([value for value, _ in by_hand])
+    assert [d.value for d in bleu4.items[:100]] == pytest.approx([value for _, value in by_hand])
+
+
+def test_coco_meteor_corpus_value_equals_the_jar_on_real_captions(require_data_dir):
+    """Our METEOR 1.5 aggregation of per-item statistics equals the jar's own EVAL on 150 real captions."""
+    import os
+
+    import numpy as np
+
+    from evaluators.metrics.captions import CocoMeteor, java_unavailable_reason, meteor_jar
+
+    if java_unavailable_reason() and os.environ.get("CI", "").lower() != "true":
+        pytest.skip(java_unavailable_reason())
+    rows = json.loads((require_data_dir / "cmi-bench" / "qwen2_MusicCaps.json").read_text(encoding="utf-8"))[:150]
+    metric = CocoMeteor()
+    stats = metric.batch_stats([r["response"] for r in rows], [[r["correct_answer"]] for r in rows], [{}] * 150)
+    per_item, corpus = meteor_jar().evaluate(stats)
+    assert float(metric.aggregate(stats)) == pytest.approx(corpus, abs=1e-9)
+    assert [float(metric.aggregate(stats[[i]])) for i in range(150)] == pytest.approx(per_item, abs=1e-9)
+    assert float(np.mean(per_item)) != pytest.approx(corpus, abs=1e-6)   # corpus METEOR is not a mean of items
