@@ -6,6 +6,9 @@ import json
 
 import pytest
 
+# matplotlib is loaded before pytester snapshots sys.modules: in-process runs cannot import its C extensions twice
+import evaluators.report.writer  # noqa: F401
+
 pytest_plugins = ["pytester"]
 
 CONFTEST = '''
@@ -75,7 +78,7 @@ def read(directory):
 
 def test_results_collected_and_written(fake_project):
     out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
-    run = fake_project.runpytest_subprocess("-p", "no:cacheprovider", "--report-dir", str(out))
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
     run.assert_outcomes(passed=3, skipped=2, xfailed=1)
     run.stdout.fnmatch_lines(["*audiorepro report: *index.html — 1 reproduce, 1 differ, 1 without predictions*"])
     data = read(out)
@@ -94,13 +97,14 @@ def test_results_collected_and_written(fake_project):
     assert sorted(p.name for p in out.iterdir()) == ["history.jsonl", "index.html", "report.md", "results.json"]
     assert "protocol XYZ not registered yet" in (out / "report.md").read_text()
 
-    fake_project.runpytest_subprocess("-p", "no:cacheprovider", "--report-dir", str(out))
+    fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
     assert len((out / "history.jsonl").read_text().splitlines()) == 2
 
 
 def test_run_without_results_writes_nothing(fake_project):
     out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
-    run = fake_project.runpytest_subprocess("-p", "no:cacheprovider", "--report-dir", str(out), "-k", "plain")
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out),
+                                 "-k", "plain")
     run.assert_outcomes(passed=1)
     assert not out.exists()
 
