@@ -178,10 +178,10 @@ class Report:
             "generated_at": self.generated_at,
             "run": dict(self.run),
             "counts": self.counts(),
-            "results": [result.to_dict() for result in sorted(self.results, key=lambda r: r.id)],
+            "results": [_result_dict(result) for result in sorted(self.results, key=lambda r: r.id)],
             "skipped_tests": list(self.skipped_tests),
-            "determinism": [dict(row) for row in self.determinism],
-            "citations": self.citations,
+            "determinism": [sanitize(row) for row in self.determinism],
+            "citations": sanitize(self.citations),
             "notes": list(self.notes),
         }
 
@@ -199,6 +199,14 @@ class Report:
             generated_at=data.get("generated_at") or now_utc(),
             notes=list(data.get("notes", [])),
         )
+
+
+def _result_dict(result: PaperValueResult) -> dict[str, Any]:
+    """JSON-safe: NaN/inf values become null, and an interval with a non-finite end becomes null."""
+    data = sanitize(result.to_dict())
+    if data.get("interval") is not None and None in data["interval"]:
+        data["interval"] = None
+    return data
 
 
 def _json_default(value: Any) -> Any:

@@ -140,6 +140,9 @@ class ReportCollector:
         except (OSError, AudioreproError) as error:
             self.failure = f"audiorepro report NOT written to {out_dir}: {error}"
             return
+        except Exception as error:  # noqa: BLE001  (a report bug must not turn the test run into an internal error)
+            self.failure = f"audiorepro report NOT written to {out_dir}: {type(error).__name__}: {error}"
+            return
         counts = report.counts()
         self.summary = (f"audiorepro report: {out_dir / HTML_NAME} — {counts['reproduces']} reproduce, "
                         f"{counts['differs']} differ, {counts['no_predictions']} without predictions, "

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from evaluators.report.model import Report, is_expectation_change, merge_reports, sanitize
+from evaluators.report.schema import validate_results
 from tests.report.sample import make_result, sample_results
 
 
@@ -85,3 +86,11 @@ def test_sanitize_makes_free_form_records_json_safe():
 def test_empty_report():
     assert Report().is_empty()
     assert not Report(results=sample_results()).is_empty()
+
+
+def test_nan_and_numpy_values_in_results_become_valid_json():
+    result = make_result("a", value=float("nan"), delta=np.float32(0.25), interval=(np.float64(1.0), float("inf")))
+    data = json.loads(Report(results=[result]).to_json())
+    assert data["results"][0]["value"] is None and data["results"][0]["delta"] == 0.25
+    assert data["results"][0]["interval"] is None
+    validate_results(data)
