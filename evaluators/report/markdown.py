@@ -26,6 +26,7 @@ from evaluators.verdict import STATUSES, PaperValueResult
 
 RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
                   "interval", "protocol", "status")
+NOT_MEASURED_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "status")
 CITATION_HEADERS = ("paper", "value", "unit", "test data as original", "status", "id", "source")
 
 
@@ -105,7 +106,7 @@ def render_markdown(report: Report) -> str:
         if not_measured:
             lines += ["<details>", f"<summary>{len(not_measured)} numbers not measured (no predictions or "
                       "unavailable)</summary>", ""]
-            lines += table(RESULT_COLUMNS, [result_row(r) for r in not_measured])
+            lines += table(NOT_MEASURED_COLUMNS, [result_row(r)[:6] + [status_text(r.status)] for r in not_measured])
             lines += ["", "</details>", ""]
 
     spread = report.prediction_sets()

@@ -34,10 +34,13 @@ def test_per_paper_table_has_every_column(sample_report):
     md = render_markdown(sample_report)
     assert "### AudioBench 2024" in md and "### MMAU" in md and "### AIR-Bench" in md
     header = "| id | model | task | dataset | metric | published | reproduced | Δ | tolerance | interval | protocol |"
-    assert header in md
     row = table_rows(md, header)[0]
-    assert row == ["`air-bench/salmonn/chat`", "SALMONN-7B", "chat", "LibriSpeech / test-clean", "GPT-4 score", "6.16",
-                   "—", "—", "±0.005", "—", "—", "⚠️ unavailable"]
+    assert row == ["`audiobench-2024/salmonn-7b/librispeech-test-clean/wer`", "SALMONN-7B", "asr",
+                   "LibriSpeech / test-clean", "WER", "55.58", "55.5812", "+0.0012", "±0.005", "[54.9, 56.25]",
+                   "ASR-AB", "✅ reproduces"]
+    not_measured = table_rows(md, "| id | model | task | dataset | metric | published | status |")[0]
+    assert not_measured == ["`air-bench/salmonn/chat`", "SALMONN-7B", "chat", "LibriSpeech / test-clean",
+                            "GPT-4 score", "6.16", "⚠️ unavailable"]
 
 
 def test_failing_list_sweep_skips_and_determinism(sample_report):
