@@ -95,6 +95,10 @@ def install(nltk_data: Path | None = None, source: Path = DEBIAN_WORDNET_DIR, *,
             shutil.rmtree(old, ignore_errors=True)
         else:
             staging.rename(target)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        if not is_installed(nltk_data):   # another process may have finished the same install first
+            raise
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -37,7 +37,7 @@ def _prepare_wordnet() -> str | None:
     if wordnet_unavailable_reason() is not None and wordnet_data.DEBIAN_WORDNET_DIR.is_dir():
         try:
             wordnet_data.install()
-        except wordnet_data.WordNetSetupError:
+        except (wordnet_data.WordNetSetupError, OSError):
             pass
     return wordnet_unavailable_reason()
 
