@@ -19,9 +19,10 @@ Speed without changing results: every regex substitution is guarded by a literal
 needs (no apostrophe → no contraction rule can match), the number normaliser is skipped for text
 that has no digit and no number word (it then only re-joins whitespace) and otherwise run only on
 the runs of words it can change, AudioBench's digit and contraction tables are applied in one pass
-each, and ASCII text takes a translate-table path for the symbol removal. ``audiobench_asr_reference`` is the step-by-step
-rendering with the package's own classes and jiwer's ``Compose``; tests check both paths agree
-on the real AudioBench files and on generated strings.
+each, and ASCII text takes a translate-table path for the symbol removal.
+``audiobench_asr_reference`` is the step-by-step rendering with the package's own classes and
+jiwer's ``Compose``; tests check both paths agree on the real AudioBench files and on generated
+strings.
 """
 
 from __future__ import annotations
