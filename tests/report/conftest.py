@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from evaluators.report.model import Report
-from tests.report.sample import sample_results
+from tests.report.report_samples import sample_results
 
 
 @pytest.fixture

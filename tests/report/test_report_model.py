@@ -9,7 +9,7 @@ import pytest
 
 from evaluators.report.model import Report, is_expectation_change, merge_reports, sanitize
 from evaluators.report.schema import validate_results
-from tests.report.sample import make_result, sample_results
+from tests.report.report_samples import make_result, sample_results
 
 
 @pytest.mark.parametrize(("status", "expected", "changed"), [

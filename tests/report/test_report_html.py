@@ -10,7 +10,7 @@ from evaluators.report.formatting import fmt_delta, fmt_interval, fmt_number, fm
 from evaluators.report.html import render_html
 from evaluators.report.model import Report
 from evaluators.report.writer import write_report
-from tests.report.sample import make_result
+from tests.report.report_samples import make_result
 
 
 class ReportPage(HTMLParser):

@@ -7,7 +7,7 @@ import json
 from evaluators.cli import main
 from evaluators.report.model import Report
 from evaluators.report.writer import write_report
-from tests.report.sample import make_result, sample_results
+from tests.report.report_samples import make_result, sample_results
 
 
 def test_rerender_into_another_directory(sample_report, tmp_path, capsys):

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from evaluators.report import plots
-from tests.report.sample import make_result, sample_results
+from tests.report.report_samples import make_result, sample_results
 
 
 @pytest.mark.parametrize(("metric", "unit", "label"), [

@@ -9,7 +9,7 @@ import pytest
 import evaluators.report.writer as writer
 from evaluators.report.atomic import write_files_atomically
 from evaluators.report.model import Report
-from tests.report.sample import make_result
+from tests.report.report_samples import make_result
 
 REPORT_FILES = ("results.json", "report.md", "index.html", "history.jsonl")
 

@@ -8,7 +8,7 @@ from evaluators.cli import main
 from evaluators.report.diff import diff_reports, render_diff
 from evaluators.report.model import Report
 from evaluators.report.writer import write_report
-from tests.report.sample import make_result, sample_results
+from tests.report.report_samples import make_result, sample_results
 
 
 def test_one_status_change_is_found():

@@ -6,7 +6,7 @@ import re
 
 from evaluators.report.markdown import cell, render_markdown, table
 from evaluators.report.model import Report
-from tests.report.sample import make_result
+from tests.report.report_samples import make_result
 
 
 def table_rows(markdown: str, header_start: str) -> list[list[str]]:

@@ -9,7 +9,7 @@ import pytest
 from evaluators.report.history import read_history
 from evaluators.report.model import Report, ReportFormatError
 from evaluators.report.writer import write_report
-from tests.report.sample import make_result
+from tests.report.report_samples import make_result
 
 
 def test_one_line_per_run_with_counts(sample_report, tmp_path):
