@@ -164,8 +164,8 @@ ER_AB_JUDGE = register(CheckedProtocol(
     metric=Accuracy(_never_scored, "llm-judge-binary"),
     params={"judge": "J-AB-BINARY", "unparseable": "0"},
     spec="protocols.md §7.3",
-    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); "
-                "no judge is configured offline",
+    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); score it "
+                "with evaluators.judges.run_judging('ER-AB-JUDGE', predictions, backend, cache)",
     interval_method="wilson"))
 
 ER_LTUAS_EMBED = register(CheckedProtocol(

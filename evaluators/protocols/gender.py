@@ -70,7 +70,8 @@ G_SAKURA = register(CheckedProtocol(
                     note="+ evaluation/calculate_acc.py; GPT-4o judge, 'Judgement: correct' parsing"),),
     steps=(), metric=Accuracy(_never_scored, "llm-judge-sakura"),
     params={"judge": "J-SAKURA"}, spec="protocols.md §14 (G-SAKURA) → §12.3",
-    unavailable="needs an LLM judge backend (J-SAKURA: gpt-4o-2024-11-20); no judge is configured offline",
+    unavailable="needs an LLM judge backend (J-SAKURA: gpt-4o-2024-11-20); score the Gender track with "
+                "evaluators.judges.run_judging('J-SAKURA', predictions, backend, cache)",
     interval_method="wilson"))
 
 G_AB = register(CheckedProtocol(
@@ -80,6 +81,6 @@ G_AB = register(CheckedProtocol(
                     note="also iemocap_gender_test.py; judge eval_methods/eval_llama3_70b.py"),),
     steps=(), metric=Accuracy(_never_scored, "llm-judge-binary"),
     params={"judge": "J-AB-BINARY"}, spec="protocols.md §14 (G-AB) → §12.5",
-    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); "
-                "no judge is configured offline",
+    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); score it "
+                "with evaluators.judges.run_judging('J-AB-BINARY', predictions, backend, cache)",
     interval_method="wilson"))

@@ -12,7 +12,7 @@ Reproduces:
 Item layout expected from the importers: ``prediction`` = the model output, ``references[0]`` =
 the text of the right option, ``metadata["choices"]`` = the option texts in displayed order (a list,
 or the Python-list literal some files store). Grouping keys are the benchmarks' own field names
-(``task``, ``difficulty``, ``sub-category`` for MMAU; ``task_name`` for AIR-Bench).
+(``task``, ``difficulty``, ``sub-category`` for MMAU; ``task_name`` + ``dataset_name`` for AIR-Bench).
 """
 
 from __future__ import annotations
@@ -139,20 +139,45 @@ def _decide_air(hypothesis: str, references: Sequence[str], metadata: Mapping[st
     return letter == gold, letter is not None
 
 
+class AirProtocol(CheckedProtocol):
+    """AIR-Bench scoring groups items by ``task_name + '_' + dataset_name`` (``score_foundation.py``): the
+    combined key is added to each item's metadata as ``air_task`` before scoring."""
+
+    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
+              details: bool = True) -> Score:
+        items = []
+        for item in predictions:
+            task, dataset = item.metadata.get("task_name"), item.metadata.get("dataset_name")
+            if task is not None and "air_task" not in item.metadata:
+                key = f"{task}_{dataset}" if dataset is not None else str(task)
+                item = dataclasses.replace(item, metadata={**item.metadata, "air_task": key})
+            items.append(item)
+        source = getattr(predictions, "source", "prediction set")
+        checked = PredictionSet(getattr(predictions, "name", "prediction set"), source, tuple(items))
+        return super().score(checked, interval=interval, details=details)
+
+
+def _skip_task_name_none(prepared: Prepared) -> str | None:
+    """score_foundation.py drops rows whose task_name is None before counting anything."""
+    metadata = prepared.item.metadata
+    return "task_name_none" if "task_name" in metadata and metadata["task_name"] is None else None
+
+
 _AIR_SOURCE = Source("OFA-Sys/AIR-Bench", "score_foundation.py", commit="983247666e2a",
                      note="first char A-D, else second-to-last char; failures leave the denominator")
 
-MCQ_AIR = register(CheckedProtocol(
+MCQ_AIR = register(AirProtocol(
     id="MCQ-AIR", family="mcq",
     title="AIR-Bench Foundation letter extraction (OFA-Sys/AIR-Bench score_foundation.py)",
     sources=(_AIR_SOURCE,),
-    steps=(check_step("check-gold-option", "references", _require_air_gold,
+    steps=(Step("skip-task-name-none", "skip", _skip_task_name_none, "rows without task_name are dropped"),
+           check_step("check-gold-option", "references", _require_air_gold,
                       "answer_gt equals one of the options (the original exits otherwise)"),
            Step("skip-no-letter", "skip", _skip_air_failure,
                 "response.strip() without newlines: p[0] or p[-2] must be A-D; empty/'None' fails")),
     metric=ChoiceAccuracy(_decide_air, "air-first-or-second-last-char"),
     params={"failures": "excluded", "gpt_alignment": False},
-    spec="protocols.md §11.1", group_by="task_name", interval_method="wilson"))
+    spec="protocols.md §11.1", group_by="air_task", interval_method="wilson"))
 
 MCQ_AIR_GPT = register(dataclasses.replace(
     MCQ_AIR, id="MCQ-AIR-GPT",
@@ -162,7 +187,8 @@ MCQ_AIR_GPT = register(dataclasses.replace(
              _AIR_SOURCE),
     params={"failures": "excluded", "gpt_alignment": True, "judge": "gpt-3.5-turbo"},
     unavailable="needs an LLM judge backend: the GPT alignment step maps each free-text response to a letter "
-                "(gpt-3.5-turbo, random temperature 2.0 on half the items); no judge is configured offline"))
+                "(gpt-3.5-turbo, random temperature 2.0 on half the items); score it with "
+                "evaluators.judges.run_judging('MCQ-AIR-GPT', predictions, backend, cache)"))
 
 SV_AIR = register(dataclasses.replace(
     MCQ_AIR, id="SV-AIR", family="speaker",

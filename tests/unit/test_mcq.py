@@ -194,3 +194,14 @@ def test_mucho_answer_index_metadata_wins():
 def test_signatures_name_the_extraction_rule():
     assert "extract:mmau-token-set|" in get_protocol("MCQ-MMAU").signature()
     assert "extract:air-first-or-second-last-char" in get_protocol("MCQ-AIR").signature()
+
+
+def test_air_groups_by_task_and_dataset_and_drops_rows_without_task():
+    choices = ["Dog", "Cat"]
+    rows = [("A", "Dog", choices, {"task_name": "Animal_Sound", "dataset_name": "VocalSound"}),
+            ("B", "Dog", choices, {"task_name": "Animal_Sound", "dataset_name": "ESC50"}),
+            ("A", "Dog", choices, {"task_name": None, "dataset_name": "ESC50"})]
+    score = get_protocol("MCQ-AIR").score(mcq_set(rows))
+    assert {name: group.value for name, group in score.groups.items()} == {"Animal_Sound_VocalSound": 1.0,
+                                                                            "Animal_Sound_ESC50": 0.0}
+    assert score.skipped == {"task_name_none": 1} and score.value == 0.5
