@@ -10,6 +10,7 @@ so tests and scripts can read the page back and compare it with ``results.json``
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from html import escape
 from typing import Any
@@ -53,6 +54,10 @@ table.citations td.group { background: var(--alt); min-width: 12rem; }
          white-space: nowrap; background: var(--c); }
 .chart { margin: .6rem 0 1.2rem; overflow-x: auto; } .chart svg { max-width: 100%; height: auto; }
 details { margin: .3rem 0; } summary { cursor: pointer; }
+nav#contents { border: 1px solid var(--line); border-radius: 6px; padding: .3rem .9rem; margin: .8rem 0;
+               font-size: .9rem; background: var(--alt); }
+a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
+ul.papers { columns: 2; font-size: .85rem; }
 ul.ids { columns: 2; font-size: .8rem; }
 #page-errors:not(:empty) { border: 2px solid #cf222e; padding: .5rem; color: #cf222e; }
 """
@@ -124,6 +129,29 @@ def result_row(result: PaperValueResult) -> str:
     ]
     return (f'<tr data-id="{escape(result.id, quote=True)}" data-status="{escape(result.status)}">'
             + "".join(cells) + "</tr>")
+
+
+SECTION_TITLES = {
+    "summary": "Summary", "changes": "Status changes", "not-reproduced": "Does not reproduce",
+    "published-vs-reproduced": "Published vs reproduced", "trend": "Trend", "papers": "Results per paper",
+    "protocol-sweep": "Protocol sweep", "skips": "Not measured", "determinism": "Determinism",
+    "citations": "Same number, several papers", "notes": "Notes",
+}
+
+
+def paper_anchor(paper: str) -> str:
+    return "paper-" + re.sub(r"[^a-z0-9]+", "-", paper.lower()).strip("-")[:60]
+
+
+def table_of_contents(parts: Sequence[str], report: Report) -> str:
+    """Links to the sections present on the page, and to each paper's table."""
+    present = [key for key in SECTION_TITLES if any(f'<section id="{key}">' in part for part in parts)]
+    links = " · ".join(f'<a href="#{key}">{escape(SECTION_TITLES[key])}</a>' for key in present)
+    papers = "".join(f'<li><a href="#{paper_anchor(paper)}">{escape(paper)}</a> ({len(results)})</li>'
+                     for paper, results in report.by_paper().items())
+    paper_list = (f'<details><summary>{len(report.by_paper())} papers</summary><ul class="papers">{papers}</ul>'
+                  "</details>") if papers else ""
+    return f'<nav id="contents"><p>{links}</p>{paper_list}</nav>'
 
 
 def results_table(paper: str, results: Sequence[PaperValueResult]) -> str:
@@ -207,7 +235,8 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     parts.append('<section id="papers"><h2>Results per paper</h2>')
     for paper, results in report.by_paper().items():
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES if (n := sum(r.status == s for r in results)))
-        parts.append(f'<h3>{escape(paper)}</h3><p class="muted">{len(results)} numbers: {escape(summary)}.</p>')
+        parts.append(f'<h3 id="{paper_anchor(paper)}">{escape(paper)}</h3>'
+                     f'<p class="muted">{len(results)} numbers: {escape(summary)}.</p>')
         measured = [r for r in results if r.status not in NOT_MEASURED_STATUSES]
         not_measured = [r for r in results if r.status in NOT_MEASURED_STATUSES]
         if measured:
@@ -269,6 +298,7 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
                      + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul></section>")
 
     parts.append('<div id="page-errors"></div>')
+    parts.insert(1, table_of_contents(parts, report))
     body = "\n".join(p for p in parts if p)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"

@@ -110,6 +110,10 @@ def test_page_is_self_contained_with_plots(sample_report, tmp_path):
     # two published-vs-reproduced charts (asr, mcq), two protocol-spread charts, the trend
     assert page.svgs == 5
     assert "tiny-whisper" in html and "max_abs_logit_delta" in html
+    anchors = set(re.findall(r'href="#([^"]+)"', html))
+    targets = set(re.findall(r'id="([^"]+)"', html))
+    assert anchors and anchors <= targets  # every table-of-contents link lands somewhere
+    assert {"papers", "trend", "paper-mmau"} <= anchors
 
 
 def test_sections_omitted_when_empty(tmp_path):
