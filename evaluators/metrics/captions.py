@@ -305,7 +305,7 @@ class CocoMeteor(BatchMetric):
         return meteor_from_stats(sum_meteor_stats(stats))
 
     def signature_fields(self) -> dict[str, str]:
-        return {"metric": self.name, "tok": "ptb" if self.tokenize else "split", "lang": "en", "norm": "yes"}
+        return {"metric": self.name, "tok": "ptb" if self.tokenize else "split", "lang": "en", "meteor_norm": "yes"}
 
 
 class CocoRougeL(MeanScore):

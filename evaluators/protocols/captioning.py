@@ -210,7 +210,7 @@ AAC_AB_METEOR = register(_NltkMeteorProtocol(
              Source("huggingface/evaluate", "metrics/meteor/meteor.py")),
     steps=(),
     metric=NltkMeteor(_nltk_word_tokenize, "nltk-word_tokenize", needs_punkt=True),
-    params={"tok": "word_tokenize", "refs": "all"}, libraries=("nltk",), spec="protocols.md §9.4"))
+    params={"refs": "all"}, libraries=("nltk",), spec="protocols.md §9.4"))
 
 AAC_NLTK_METEOR = register(_NltkMeteorProtocol(
     id="AAC-NLTK-METEOR", family="captioning",

@@ -77,7 +77,7 @@ MC_JW_NORMALIZE = register(dataclasses.replace(
     MC_JW, id="MC-JW/normalize",
     title="MusicCaps BLEU after eval_mc.py normalize (lowercase, no punctuation but ' and -), sacreBLEU 13a",
     steps=(_EOS_STEP, Step("normalize", "both", jw_mc_normalize, "lowercase, delete punctuation except ' -")),
-    params={"eos": "strip-no-skip", "pre_norm": "lower-punct-keep-apostrophe-hyphen", "case": "lower"}))
+    params={"eos": "strip-no-skip", "pre_norm": "lower-punct-keep-apostrophe-hyphen"}))
 
 MC_JW_EOS_SKIP = register(dataclasses.replace(
     MC_JW, id="MC-JW/eos-skip", steps=(_SKIP_STEP,) + MC_JW.steps,

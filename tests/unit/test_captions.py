@@ -233,3 +233,18 @@ def test_every_coco_metric_is_registered_for_both_families():
     for prefix in ("AAC-JW-COCO", "AAC-QWEN-COCO"):
         for name in ("BLEU-1", "BLEU-2", "BLEU-3", "BLEU-4", "METEOR", "ROUGE-L", "CIDEr", "SPICE"):
             assert get_protocol(f"{prefix}/{name}").family == "captioning"
+
+
+@pytest.mark.parametrize("family", ["emotion", "keywords", "speaker", "gender", "captioning", "music-captioning",
+                                    "mcq", "story"])
+def test_signatures_never_hide_a_protocol_parameter_behind_a_metric_field(family):
+    """A metric field with the same name as a protocol parameter would overwrite it in the signature."""
+    from evaluators.protocols import all_protocols
+    from evaluators.protocols.base import _format_param
+
+    for protocol in all_protocols(family):
+        fields = protocol.metric.signature_fields()
+        clashes = {key: (value, fields[key]) for key, value in protocol.params.items()
+                   if key in fields and fields[key] != _format_param(value)}
+        assert not clashes, f"{protocol.id}: {clashes}"
+        assert protocol.signature().startswith(f"proto:{protocol.id}|")
