@@ -43,10 +43,11 @@ h1 { margin: 0 0 .25rem; font-size: 1.7rem; } h2 { margin-top: 2.2rem; border-bo
 .card .n { font-size: 1.6rem; font-weight: 700; display: block; }
 .headline { font-size: 1.1rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .82rem; width: 100%; }
-th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top;
+         overflow-wrap: anywhere; }
 th { background: var(--alt); position: sticky; top: 0; }
 tr:nth-child(even) td { background: #fbfcfd; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 code, td.id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .78rem; word-break: break-all; }
 td.id { min-width: 14rem; } td.source { font-size: .75rem; min-width: 16rem; }
 table.citations td.group { background: var(--alt); min-width: 12rem; }

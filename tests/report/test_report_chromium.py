@@ -78,3 +78,28 @@ def test_a_broken_page_is_detected(sample_report, tmp_path):
     dump = chromium(page, tmp_path / "profile", "--dump-dom", "--virtual-time-budget=3000")
     assert "undefinedFunction is not defined" in page_errors(dump.stdout)
     assert any("undefinedFunction is not defined" in line for line in console_errors(dump.stderr))
+
+
+WIDTH_PROBE = """<script>document.addEventListener('DOMContentLoaded', function () {
+  var width = document.documentElement.clientWidth, wide = [];
+  document.querySelectorAll('body *').forEach(function (e) {
+    var outside = e.getBoundingClientRect().right > width + 1 && !e.closest('figure');
+    if (outside) { wide.push(e.tagName + '.' + e.className); }
+  });
+  var p = document.createElement('pre'); p.id = 'too-wide'; p.textContent = wide.slice(0, 10).join(' ');
+  document.body.appendChild(p);
+});</script>"""
+
+
+def test_page_fits_a_1280_pixel_window(sample_report, tmp_path):
+    """Long ids, signatures and source URLs wrap instead of widening the page."""
+    long_url = "https://huggingface.co/spaces/" + "x" * 150 + "/results.csv"
+    sample_report.citations = [{"model": "m", "dataset": "d", "split": "s", "metric": "wer", "values": [
+        {"id": "a/" + "y" * 120, "paper": "P", "value": 1.0, "unit": "percent", "source": long_url},
+        {"id": "b", "paper": "Q", "value": 2.0, "unit": "percent", "source": long_url}]}]
+    page = tmp_path / "probe.html"
+    page.write_text(render_html(sample_report).replace("</body>", WIDTH_PROBE + "</body>"))
+    dump = chromium(page, tmp_path / "profile", "--dump-dom", "--window-size=1280,2000", "--virtual-time-budget=3000")
+    match = re.search(r'<pre id="too-wide">(.*?)</pre>', dump.stdout, re.S)
+    assert match, dump.stderr[-2000:]
+    assert match.group(1).strip() == ""
