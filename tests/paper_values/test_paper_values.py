@@ -48,7 +48,13 @@ def _skip(request: pytest.FixtureRequest, entry: GoldenEntry, status: str, reaso
     pytest.skip(reason)
 
 
+#: the converter's default ``reason`` of an entry without predictions (a curated reason is shown instead)
+DEFAULT_NO_PREDICTIONS_REASON = "no public per-sample predictions for this number"
+
+
 def _no_predictions_reason(entry: GoldenEntry) -> str:
+    if entry.reason and entry.reason != DEFAULT_NO_PREDICTIONS_REASON:
+        return f"{entry.reason} (golden entry {entry.id} has no `predictions:` block)"
     return (f"no public per-sample predictions for this number: a file of {entry.model} outputs on {entry.dataset} "
             f"{entry.split} under AUDIOREPRO_DATA, named in golden entry {entry.id} as `predictions: {{file, format}}`"
             f" (formats: `audiorepro data` / evaluators.predictions.FORMATS), would enable it")
