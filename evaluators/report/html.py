@@ -179,6 +179,8 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         meta.append(f"commit <code>{escape(commit[:12])}</code>")
     if run.get("pytest_exit_status") is not None:
         meta.append(f"pytest exit status {run['pytest_exit_status']}")
+    if run.get("pytest_args"):
+        meta.append(f"<code>pytest {escape(' '.join(run['pytest_args']))}</code>")
     if run.get("platform"):
         meta.append(f"{escape(run['platform'])}, Python {escape(str(run.get('python', '')))}")
     parts.append(f'<header><h1>audiorepro reproduction report</h1><p class="meta">{" · ".join(meta)}</p></header>')

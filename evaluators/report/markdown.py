@@ -61,6 +61,8 @@ def render_markdown(report: Report) -> str:
     lines.append(f"Generated {report.generated_at}" + (f" at commit `{commit[:12]}`" if commit else "")
                  + (f", pytest exit status {run['pytest_exit_status']}" if run.get("pytest_exit_status") is not None
                     else "") + ".")
+    if run.get("pytest_args"):
+        lines[-1] += f" Command: `pytest {' '.join(run['pytest_args'])}`."
     lines.append("")
     measured = counts["reproduces"] + counts["differs"]
     lines.append(f"**{counts['reproduces']} of {measured} measured published numbers reproduce** "

@@ -114,9 +114,10 @@ class ReportCollector:
                 notes.append(f"result id {result.id!r} attached by both {ids[result.id]} and {result.test}")
             ids[result.id] = result.test or ""
         data_dir = self.config.getoption("--data-dir", default=None)
-        report = Report(results=results, determinism=determinism, skipped_tests=skipped_tests, notes=notes,
-                        run=run_facts(exit_status=exit_status, data_dir=str(data_dir) if data_dir else None,
-                                      cwd=self.config.rootpath))
+        run = run_facts(exit_status=exit_status, data_dir=str(data_dir) if data_dir else None,
+                        cwd=self.config.rootpath)
+        run["pytest_args"] = [str(arg) for arg in self.config.invocation_params.args]  # tells a partial run (-k)
+        report = Report(results=results, determinism=determinism, skipped_tests=skipped_tests, notes=notes, run=run)
         if results:
             report.citations = citation_groups(report.notes)
         return report

@@ -94,6 +94,7 @@ def test_results_collected_and_written(fake_project):
     (row,) = data["determinism"]
     assert row["test"] == "test_fake.py::test_batch_invariance" and row["max_abs_logit_delta"] is None
     assert data["counts"]["changed"] == 0 and data["run"]["pytest_exit_status"] == 0
+    assert "--report-dir" in data["run"]["pytest_args"]
     assert sorted(p.name for p in out.iterdir()) == ["history.jsonl", "index.html", "report.md", "results.json"]
     assert "protocol XYZ not registered yet" in (out / "report.md").read_text()
 
