@@ -17,6 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -174,3 +175,28 @@ def concordance_correlation(x: Sequence[float], y: Sequence[float]) -> float:
     covariance = float(np.mean((a - a.mean()) * (b - b.mean())))
     denominator = float(a.var() + b.var() + (a.mean() - b.mean()) ** 2)
     return 2 * covariance / denominator if denominator else float("nan")
+
+
+def paired_scores(score_a: Any, aggregate_a: Callable[[np.ndarray], np.ndarray], score_b: Any,
+                  aggregate_b: Callable[[np.ndarray], np.ndarray] | None = None, *,
+                  resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
+                  level: float = 0.95) -> tuple[PairedComparison, int]:
+    """Paired bootstrap of two protocols' scores of one prediction set, on the items both kept.
+
+    ``score_a``/``score_b`` are ``Score`` objects computed with per-item details (their ``items`` carry
+    id, statistics and skip reason); ``aggregate_*`` are the protocols' ``aggregate``. Items skipped by
+    either protocol are left out, so both sides see exactly the same items. Returns the comparison and
+    the number of shared items.
+    """
+    rows_a = {detail.id: detail.stats for detail in score_a.items if detail.skipped is None}
+    rows_b = {detail.id: detail.stats for detail in score_b.items if detail.skipped is None}
+    if not rows_a or not rows_b:
+        raise ValueError("both scores need per-item details (score with details=True) and kept items")
+    shared = [item_id for item_id in rows_a if item_id in rows_b]
+    if not shared:
+        raise ValueError("the two scores share no kept item")
+    stats_a = np.asarray([rows_a[item_id] for item_id in shared], dtype=float)
+    stats_b = np.asarray([rows_b[item_id] for item_id in shared], dtype=float)
+    comparison = paired_bootstrap(stats_a, stats_b, aggregate_a, aggregate_b, resamples=resamples, seed=seed,
+                                  level=level)
+    return comparison, len(shared)

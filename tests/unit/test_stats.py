@@ -192,3 +192,23 @@ def test_every_score_gets_a_95_interval():
     score = get_protocol("MCQ-MMAU").score(predictions)
     expected = wilson_interval(6, 10)
     assert score.interval == expected and score.interval.level == 0.95
+
+
+def test_paired_scores_compares_two_protocols_on_the_items_both_kept():
+    from evaluators.metrics.stats import paired_scores
+
+    # Qwen2-Audio lstrip vs Qwen-Audio strip: they differ exactly on outputs with trailing spaces
+    responses = [" neutral", "joy ", "anger", "sadness ", " joy"] * 20
+    predictions = PredictionSet.from_pairs(responses, ["neutral", "joy", "anger", "sadness", "joy"] * 20)
+    qwen2, qwen1 = get_protocol("ER-QWEN-EXACT"), get_protocol("ER-QWEN1-EXACT")
+    a, b = qwen2.score(predictions), qwen1.score(predictions)
+    comparison, shared = paired_scores(a, qwen2.aggregate, b, qwen1.aggregate, seed=1)
+    assert shared == 100
+    assert comparison.difference == pytest.approx(a.value - b.value) == pytest.approx(0.6 - 1.0)
+    assert comparison.significant and comparison.interval.high < 0
+    skipped = get_protocol("ER-JW").score(PredictionSet.from_pairs(["Happy</s>", "Happy"], ["hap", "hap"]))
+    with pytest.raises(ValueError, match="share no kept item"):
+        other = get_protocol("ER-JW").score(PredictionSet.from_pairs(["Sad</s>"], ["sad"], ids=["z"]))
+        paired_scores(skipped, corpus, other, corpus)
+    with pytest.raises(ValueError, match="details"):
+        paired_scores(qwen2.score(predictions, details=False), corpus, b, corpus)
