@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from evaluators.report.markdown import cell, render_markdown, table
 from evaluators.report.model import Report
 from tests.report.report_samples import make_result
@@ -79,3 +81,19 @@ def test_citation_side_by_side(sample_report):
     assert rows[0][:7] == ["**salmonn-7b** librispeech / test-clean — wer", "SALMONN", "2.1", "percent", "same",
                            "unknown", "`salmonn-2024/ls`"]
     assert rows[1][:3] == ["″", "AudioBench", "55.58"]
+
+
+def test_renders_as_github_markdown_tables(sample_report):
+    """A CommonMark + GFM-tables renderer turns every table (also those folded in <details>) into HTML tables."""
+    markdown_it = pytest.importorskip("markdown_it", reason="markdown-it-py (comes with rich) not installed")
+    html = markdown_it.MarkdownIt("commonmark").enable("table").render(render_markdown(sample_report))
+    ids = re.findall(r"<td><code>([^<]+)</code></td>", html)
+    for result in sample_report.results:
+        assert result.id in ids  # every number appears in a rendered table cell
+    assert re.search(r"<summary>1 numbers not measured[^<]*</summary>\s*<table>", html)  # folded, still a table
+    tables = re.findall(r"<table>(.*?)</table>", html, re.S)
+    assert len(tables) >= 6
+    for rendered in tables:  # no escaped pipe split a cell: every row has as many cells as the header
+        header = len(re.findall(r"<th[\s>]", rendered))
+        rows = re.findall(r"<tr>(.*?)</tr>", rendered.split("</thead>")[1], re.S)
+        assert rows and all(len(re.findall(r"<td[\s>]", row)) == header for row in rows)
