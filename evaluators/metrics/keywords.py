@@ -15,6 +15,7 @@ document's score and a 1 (a mean over documents).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -201,3 +202,89 @@ class KeyphraseAtK(Metric):
 
     def signature_fields(self) -> dict[str, str]:
         return {"metric": self.name, "match": self.match_type, "stem": "porter"}
+
+
+# -- KE-ONMT ranking measures (run_advanced_metrics) ------------------------------------------------
+
+RANKING_MEASURES = ("AUC", "AP", "MRR", "SADR", "nDCG", "alpha-nDCG@5", "alpha-nDCG@10")
+
+
+def _dcg(gains: Sequence[float]) -> float:
+    return sum(gain / math.log2(index + 2) for index, gain in enumerate(gains))
+
+
+def alpha_ndcg(targets: Sequence[Sequence[str]], predictions: Sequence[Sequence[str]], k: int,
+               alpha: float = 0.5) -> float:
+    """OpenNMT-kpg α-nDCG@k: a prediction is relevant when its stem set contains or is contained in a
+    target's; a target already covered by earlier predictions discounts the gain by (1 − α)^times."""
+    if not targets:
+        return 0.0
+    k = min(k, len(targets))
+    preds = [set(stem_words(words)) for words in predictions[:k]]
+    tgts = [set(stem_words(words)) for words in targets]
+    relevant = np.zeros((len(tgts), len(preds)))
+    gains = []
+    for p_index, pred in enumerate(preds):
+        match, novelty = 0.0, 0.0
+        for t_index, target in enumerate(tgts):
+            if target.issubset(pred) or pred.issubset(target):
+                relevant[t_index, p_index] = 1.0
+                match = 1.0
+                if p_index > 0 and relevant[t_index, :p_index].sum() > novelty:
+                    novelty = relevant[t_index, :p_index].sum()
+        gains.append(match * (1 - alpha) ** novelty)
+    return _dcg(gains) / _dcg([1.0] * len(tgts))
+
+
+def ranking_scores(matches: Sequence[float], targets: Sequence[Sequence[str]],
+                   predictions: Sequence[Sequence[str]]) -> dict[str, float]:
+    """OpenNMT-kpg ``run_advanced_metrics`` of one document from its match vector (in prediction order)."""
+    from sklearn.metrics import auc
+
+    n_targets = len(targets)
+    corrects, precisions, recalls = [], [], []
+    total = 0.0
+    for index, score in enumerate(matches):
+        total += float(score)
+        corrects.append(total)
+        precisions.append(total / (index + 1))
+        recalls.append(total / n_targets if n_targets else 0.0)
+    curve_p = [1.0] + precisions + [0.0]
+    curve_r = [0.0] + recalls + [recalls[-1] if recalls else 0.0]
+    hits = [(index, float(score)) for index, score in enumerate(matches) if score != 0.0]
+    average_precision = sum(precisions[index] for index, _ in hits) / n_targets if n_targets else 0.0
+    mrr = sum(score / (index + 1) for index, score in hits) / len(hits) if hits else 0.0
+    sadr_gain = sum(1.0 if index + 1 <= n_targets else 1.0 / math.log2(index - n_targets + 3) for index, _ in hits)
+    return {"AUC": float(auc(curve_r, curve_p)), "AP": average_precision, "MRR": mrr,
+            "SADR": sadr_gain / n_targets if n_targets else 0.0,
+            "nDCG": _dcg(matches) / _dcg([1.0] * n_targets) if n_targets else 0.0,
+            "alpha-nDCG@5": alpha_ndcg(targets, predictions, 5),
+            "alpha-nDCG@10": alpha_ndcg(targets, predictions, 10)}
+
+
+class KeyphraseRanking(Metric):
+    """One OpenNMT-kpg ranking measure (exact stemmed matches) per document, averaged over documents."""
+
+    unit = "fraction"
+    direction = "higher"
+    stat_names = ("score", "documents")
+
+    def __init__(self, measure: str):
+        if measure not in RANKING_MEASURES:
+            raise ValueError(f"measure must be one of {RANKING_MEASURES}, got {measure!r}")
+        self.measure = measure
+        self.name = measure
+
+    def item_stats(self, hypothesis: str, references: Sequence[str],
+                   metadata: Mapping[str, Any]) -> tuple[float, float]:
+        target_text = list(references) if len(references) > 1 else [references[0]] if references else []
+        targets = [words for text in target_text for words in split_phrases(text, ";")]
+        predictions = split_phrases(hypothesis)
+        matches = match_scores(targets, predictions, "exact").tolist()
+        return ranking_scores(matches, targets, predictions)[self.measure], 1.0
+
+    def aggregate(self, stats: np.ndarray, aggregation: str = "corpus") -> np.ndarray:
+        return ratio_aggregate(stats, "corpus")
+
+    def signature_fields(self) -> dict[str, str]:
+        return {"metric": self.name, "match": "exact", "stem": "porter"}

@@ -8,7 +8,8 @@ Reproduces:
 * ``KE-ONMT`` — memray/OpenNMT-kpg-release ``onmt/keyphrase/eval.py`` (+ ``onmt/keyphrase/utils.py``):
   F1 at a cutoff, per document, averaged over documents; ``KE-ONMT`` is F1@M with exact stemmed
   matching, the ``/F1@3``, ``/F1@5``, ``/F1@k`` variants change the cutoff and ``/F1@M-ngram``,
-  ``/F1@M-mixed`` use partial matching with a Hungarian assignment. OpenNMT-kpg leaves lowercasing
+  ``/F1@M-mixed`` use partial matching with a Hungarian assignment, and ``/AUC``, ``/AP``, ``/MRR``,
+  ``/SADR``, ``/nDCG``, ``/alpha-nDCG@5``, ``/alpha-nDCG@10`` are its ranking measures. OpenNMT-kpg leaves lowercasing
   to the caller: here both sides are lowercased and a trailing ``</s>`` is removed before splitting
   the output on ``,`` / ``;`` (the list format the spoken-keyword prompts produce).
 """
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from evaluators.metrics.keywords import KeJwAccuracy, KeyphraseAtK
+from evaluators.metrics.keywords import RANKING_MEASURES, KeJwAccuracy, KeyphraseAtK, KeyphraseRanking
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
@@ -65,3 +66,8 @@ KE_ONMT_AT_5 = _onmt("KE-ONMT/F1@5", 5)
 KE_ONMT_AT_K = _onmt("KE-ONMT/F1@k", "k")
 KE_ONMT_NGRAM = _onmt("KE-ONMT/F1@M-ngram", "M", "ngram")
 KE_ONMT_MIXED = _onmt("KE-ONMT/F1@M-mixed", "M", "mixed")
+KE_ONMT_RANKING = {measure: register(Protocol(
+    id=f"KE-ONMT/{measure}", family="keywords",
+    title=f"OpenNMT-kpg {measure} (run_advanced_metrics, exact Porter-stem match), mean over documents",
+    sources=(_ONMT_SOURCE,), steps=_ONMT_STEPS, metric=KeyphraseRanking(measure),
+    params={"split": ",;", "case": "lower"}, spec="protocols.md §8.2")) for measure in RANKING_MEASURES}

@@ -124,3 +124,28 @@ def test_keyphrase_metric_rejects_bad_parameters():
         KeyphraseAtK(3, "AUC")
     with pytest.raises(ValueError):
         KeyphraseAtK(3, "F1", "fuzzy")
+
+
+@pytest.mark.parametrize(("measure", "value"), [
+    ("AP", (1 + 2 / 3 + 3 / 4) / 3),                                  # 0.80556
+    ("MRR", (1 + 1 / 3 + 1 / 4) / 3),                                  # 0.52778
+    ("SADR", (1 + 1 + 1 / np.log2(3)) / 3),                            # 4th hit is beyond the 3 targets
+    ("nDCG", (1 + 1 / 2 + 1 / np.log2(5)) / (1 + 1 / np.log2(3) + 1 / 2)),
+    ("AUC", 1 / 3 + (0.5 + 2 / 3) / 2 / 3 + (2 / 3 + 0.75) / 2 / 3),  # trapezoids of the padded P/R curve
+    ("alpha-nDCG@5", (1 + 1 / np.log2(3) + 0.5 / 2) / (1 + 1 / np.log2(3) + 1 / 2)),  # 'learning' repeats a target
+])
+def test_onmt_ranking_measures_on_the_example(measure, value):
+    from evaluators.metrics.keywords import ranking_scores
+
+    scores = ranking_scores(match_scores(TARGETS, PREDICTIONS).tolist(), TARGETS, PREDICTIONS)
+    assert scores[measure] == pytest.approx(value)
+    predictions = PredictionSet.from_pairs(["neural network, deep learning, learning, image processing"],
+                                           ["neural networks; image processing; learning"])
+    assert get_protocol(f"KE-ONMT/{measure}").score(predictions).value == pytest.approx(value)
+
+
+def test_onmt_ranking_measures_with_no_hits_or_targets():
+    from evaluators.metrics.keywords import ranking_scores
+
+    assert ranking_scores([0.0, 0.0], TARGETS, PREDICTIONS[:2])["MRR"] == 0.0
+    assert ranking_scores([], [], [])["nDCG"] == 0.0
