@@ -189,6 +189,38 @@ def within_tolerance(measured: float, entry: GoldenEntry) -> bool:
     return abs(measured - entry.value) <= entry.tolerance
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What a paper_values test does with a measurement: ``pass`` | ``fail`` | ``xfail`` | ``skip``."""
+
+    action: str
+    reproduces: bool
+    message: str
+
+
+def expected_outcome(entry: GoldenEntry, measured: float) -> Outcome:
+    """The verdict rule of the paper_values tests (measured value already in the published unit).
+
+    * ``reproduces`` entry: pass within tolerance, fail outside;
+    * ``differs`` entry: xfail outside tolerance; **fail** within it (strict: the registry must be updated);
+    * ``unknown`` entry: skip either way, asking for a decision (never a silent pass).
+    """
+    reproduces = within_tolerance(measured, entry)
+    delta = measured - entry.value
+    where = (f"measured {measured:.10g} {entry.unit} vs published {entry.printed} "
+             f"(delta {delta:+.3g}, tolerance {entry.tolerance:.3g})")
+    if entry.status == "reproduces":
+        return Outcome("pass" if reproduces else "fail", reproduces,
+                       where if reproduces else f"expected to reproduce: {where}")
+    if entry.status == "differs":
+        if reproduces:
+            return Outcome("fail", True, f"entry is marked `differs` but now reproduces; update golden "
+                                         f"({entry.paper_key}.yaml): {where}")
+        return Outcome("xfail", False, f"differs as encoded: {where}")
+    return Outcome("skip", reproduces, f"expected status unknown; decide reproduces/differs in "
+                                       f"{entry.paper_key}.yaml: {where}")
+
+
 # ----------------------------------------------------------------------------------------------
 # loading and validation
 

@@ -23,7 +23,7 @@ import pytest
 
 from evaluators import golden
 from evaluators.errors import ProtocolUnavailableError, UnknownProtocolError
-from evaluators.golden import GoldenEntry, to_published_unit, within_tolerance
+from evaluators.golden import GoldenEntry, expected_outcome, to_published_unit, within_tolerance
 from evaluators.protocols import all_protocols, get_protocol
 from evaluators.verdict import PaperValueResult, SweepValue, attach
 
@@ -103,6 +103,18 @@ def _sweep(scoring: Any, data_dir: Any, entry: GoldenEntry, family: str) -> list
     return out
 
 
+def _join_summary(prediction_set: Any) -> tuple[str, dict[str, Any]]:
+    """Items an answer-key join left out (MMAU revisions): they are not scored and not 'skipped' by the protocol."""
+    key = prediction_set.metadata.get("answer_key") if isinstance(prediction_set.metadata, dict) else None
+    if not isinstance(key, dict) or "missing" not in key:
+        return "", {}
+    info = {"answer_key_revision": key.get("revision"), "join_matched": key.get("matched"),
+            "join_missing": key.get("missing"), "key_unanswered": key.get("unanswered")}
+    text = (f", answer key {key.get('revision')}: {key.get('matched')} outputs joined, {key.get('missing')} not in "
+            f"this revision" if key.get("missing") else "")
+    return text, info
+
+
 @pytest.mark.parametrize("entry", ENTRIES, ids=[entry.id for entry in ENTRIES])
 def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, request: pytest.FixtureRequest) -> None:
     if entry.predictions is None:
@@ -144,20 +156,19 @@ def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, requ
     delta = value - entry.value
     reproduces = within_tolerance(value, entry)
     sweep = _sweep(paper_scoring, data_dir, entry, protocol.family)
-    summary = (f"{protocol.id} on {entry.predictions.describe()}: {value:.10g} {entry.unit} vs published "
-               f"{entry.printed} (delta {delta:+.3g}, tolerance {entry.tolerance:.3g}, n={score.n}, "
-               f"skipped={dict(score.skipped)}; signature {score.signature})")
-    attach(request.node.user_properties, _result(
-        entry, "reproduces" if reproduces else "differs", value=value, delta=delta, interval=interval,
-        signature=score.signature, n=score.n, skipped=dict(score.skipped), sweep=sweep,
-        reason=entry.reason if entry.status != "unknown" else summary))
+    outcome = expected_outcome(entry, value)
+    join = _join_summary(paper_scoring.load_set(data_dir, entry.predictions))
+    detail = (f"{outcome.message}; {protocol.id} on {entry.predictions.describe()}, n={score.n}, "
+              f"skipped={dict(score.skipped)}{join[0]}, signature {score.signature}")
+    result = _result(entry, "reproduces" if reproduces else "differs", value=value, delta=delta, interval=interval,
+                     signature=score.signature, n=score.n, skipped=dict(score.skipped), sweep=sweep,
+                     reason=entry.reason if entry.status != "unknown" else detail)
+    result.extra.update(join[1])
+    attach(request.node.user_properties, result)
 
-    if entry.status == "reproduces":
-        assert reproduces, f"expected to reproduce: {summary}"
-    elif entry.status == "differs":
-        if reproduces:
-            pytest.fail(f"entry is marked `differs` but now reproduces; update golden ({entry.paper_key}.yaml): "
-                        f"{summary}")
-        pytest.xfail(f"differs as encoded: {summary}. {entry.reason}")
-    else:
-        pytest.skip(f"expected status unknown; decide reproduces/differs in {entry.paper_key}.yaml: {summary}")
+    if outcome.action == "fail":
+        pytest.fail(detail)
+    elif outcome.action == "xfail":
+        pytest.xfail(f"{detail}. {entry.reason}")
+    elif outcome.action == "skip":
+        pytest.skip(detail)

@@ -270,3 +270,24 @@ def test_converter_rerun_changes_nothing_and_keeps_curated_fields(tmp_path: Path
     entry = yaml.safe_load(path.read_text(encoding="utf-8"))["entries"][0]
     assert (entry["status"], entry["reason"], entry["value"]) == ("differs", "curated by a person", 0.555834307918663)
     assert entry["printed"] == "0.555834307918663"
+
+
+# ----------------------------------------------------------------------------------------------
+# the verdict rule of the paper_values tests
+
+@pytest.mark.parametrize(("status", "measured", "action", "reproduces"), [
+    ("reproduces", 55.584, "pass", True),
+    ("reproduces", 55.59, "fail", False),
+    ("differs", 52.90, "xfail", False),
+    ("differs", 55.576, "fail", True),      # strict: a `differs` entry that starts reproducing fails
+    ("unknown", 55.58, "skip", True),
+    ("unknown", 60.0, "skip", False),
+])
+def test_expected_outcome(status: str, measured: float, action: str, reproduces: bool) -> None:
+    entry = load_file(FIXTURES / "valid" / "toy-2025.yaml")[0]  # published 55.58 %, tolerance 0.005
+    entry = GoldenEntry(**{**entry.__dict__, "status": status, "reason": "fixture"})
+    outcome = golden.expected_outcome(entry, measured)
+    assert (outcome.action, outcome.reproduces) == (action, reproduces)
+    assert "55.58" in outcome.message and f"{measured:.10g}" in outcome.message
+    if status == "differs" and reproduces:
+        assert "now reproduces" in outcome.message
