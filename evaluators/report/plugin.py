@@ -113,7 +113,7 @@ class ReportCollector:
             if result.id in ids:
                 notes.append(f"result id {result.id!r} attached by both {ids[result.id]} and {result.test}")
             ids[result.id] = result.test or ""
-        data_dir = self.config.getoption("--data-dir", default=None)
+        data_dir = self.config.getoption("--data-dir", default=None) or _data_dir_from_env()
         run = run_facts(exit_status=exit_status, data_dir=str(data_dir) if data_dir else None,
                         cwd=self.config.rootpath)
         run["pytest_args"] = [str(arg) for arg in self.config.invocation_params.args]  # tells a partial run (-k)
@@ -177,6 +177,16 @@ def citation_groups(notes: list[str]) -> list[dict[str, Any]] | None:
     except Exception as error:  # noqa: BLE001  (a broken registry must not lose the report)
         notes.append(f"citation view omitted: evaluators.golden failed: {type(error).__name__}: {error}")
         return None
+
+
+def _data_dir_from_env() -> str | None:
+    """Where the data came from when no --data-dir was given (AUDIOREPRO_DATA or the fetch cache)."""
+    try:
+        from evaluators.sources import data_dir_from_env
+    except ImportError:
+        return None
+    found = data_dir_from_env()
+    return str(found) if found else None
 
 
 def _is_xdist_worker(config: pytest.Config) -> bool:
