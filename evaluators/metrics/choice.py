@@ -191,6 +191,30 @@ class ChoiceAccuracy(Metric):
         return {"metric": self.name, "extract": self.rule}
 
 
+class AnsweredRate(Metric):
+    """Share of items for which an extraction rule found any option (MuChoMusic's instruction-following
+    rate, IFR = 1 − unanswered/N); statistics ``(answered, total)``."""
+
+    unit = "fraction"
+    direction = "higher"
+    stat_names = ("answered", "total")
+
+    def __init__(self, decide: Decision, rule: str, name: str = "answered-rate"):
+        self.decide = decide
+        self.rule = rule
+        self.name = name
+
+    def item_stats(self, hypothesis: str, references: Sequence[str],
+                   metadata: Mapping[str, Any]) -> tuple[float, float]:
+        return float(self.decide(hypothesis, references, metadata)[1]), 1.0
+
+    def aggregate(self, stats: np.ndarray, aggregation: str = "corpus") -> np.ndarray:
+        return ratio_aggregate(stats, aggregation)
+
+    def signature_fields(self) -> dict[str, str]:
+        return {"metric": self.name, "extract": self.rule}
+
+
 def answered_rate(stats: np.ndarray) -> float:
     """Share of items for which the rule found an answer (MuChoMusic IFR) from ChoiceAccuracy stats."""
     stats = np.asarray(stats, dtype=float)

@@ -23,6 +23,7 @@ from typing import Any
 
 from evaluators.errors import PredictionFormatError
 from evaluators.metrics.choice import (
+    AnsweredRate,
     ChoiceAccuracy,
     air_gold_letter,
     air_response_letter,
@@ -233,6 +234,12 @@ MCQ_MUCHO = register(CheckedProtocol(
     metric=ChoiceAccuracy(_decide_mucho, "mucho-single-letter-else-substring"),
     params={"prefix": "The correct answer is:", "unanswered": "wrong"},
     spec="protocols.md §11.4", interval_method="wilson"))
+
+
+MCQ_MUCHO_IFR = register(dataclasses.replace(
+    MCQ_MUCHO, id="MCQ-MUCHO/IFR",
+    title="MuChoMusic instruction-following rate: 1 − unanswered/N (muchomusic_eval/scoring.py compare_answers)",
+    metric=AnsweredRate(_decide_mucho, "mucho-single-letter-else-substring", "instruction-following-rate")))
 
 
 # -- breakdowns ------------------------------------------------------------------------------------

@@ -205,3 +205,12 @@ def test_air_groups_by_task_and_dataset_and_drops_rows_without_task():
     assert {name: group.value for name, group in score.groups.items()} == {"Animal_Sound_VocalSound": 1.0,
                                                                             "Animal_Sound_ESC50": 0.0}
     assert score.skipped == {"task_name_none": 1} and score.value == 0.5
+
+
+def test_mucho_ifr_protocol():
+    rows = [("The correct answer is: B", MUCHO_OPTIONS[1], MUCHO_OPTIONS),
+            ("Bass and Drums", MUCHO_OPTIONS[0], MUCHO_OPTIONS),
+            ("I don't know", MUCHO_OPTIONS[0], MUCHO_OPTIONS),
+            ("A", MUCHO_OPTIONS[3], MUCHO_OPTIONS)]
+    score = get_protocol("MCQ-MUCHO/IFR").score(mcq_set(rows))
+    assert score.value == 0.5 and score.interval.method == "wilson"
