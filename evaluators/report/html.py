@@ -42,6 +42,7 @@ h1 { margin: 0 0 .25rem; font-size: 1.7rem; } h2 { margin-top: 2.2rem; border-bo
         min-width: 9rem; }
 .card .n { font-size: 1.6rem; font-weight: 700; display: block; }
 .headline { font-size: 1.1rem; }
+.warning { border-left: 6px solid #bf8700; background: #fff8c5; padding: .5rem .9rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .82rem; width: 100%; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; }
@@ -193,6 +194,9 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
                  f'<span data-count="changed">{counts["changed"]}</span> contradict their golden expectation).</p>')
     cards = [f'<div class="card" style="--c:{plots.STATUS_COLOURS.get(s, "#000")}" data-status="{s}">'
              f'<span class="n" data-count="{s}">{counts[s]}</span>{escape(status_label(s))}</div>' for s in STATUSES]
+    warning = report.data_warning()
+    if warning:
+        parts.append(f'<p class="warning" id="data-warning"><strong>Warning:</strong> {escape(warning)}</p>')
     parts.append(f'<div class="cards">{"".join(cards)}</div></section>')
 
     changes = report.expectation_changes()

@@ -68,6 +68,8 @@ def render_markdown(report: Report) -> str:
     lines.append(f"**{counts['reproduces']} of {measured} measured published numbers reproduce** "
                  f"({counts['total']} checked; {counts['changed']} contradict their golden expectation).")
     lines.append("")
+    if report.data_warning():
+        lines += [f"> **Warning:** {report.data_warning()}", ""]
     lines += table(["status", "numbers"], [[status_text(s), counts[s]] for s in STATUSES]
                    + [["total", counts["total"]], ["changed vs golden expectation", counts["changed"]]])
     lines.append("")

@@ -168,6 +168,13 @@ class Report:
             titled[title] = results
         return titled
 
+    def data_warning(self) -> str | None:
+        """A headline warning when the run had no prediction data at all (every number then skips)."""
+        if self.results and "data_dir" in self.run and not self.run.get("data_dir"):
+            return ("No prediction data directory was found (AUDIOREPRO_DATA, --data-dir or the `audiorepro fetch` "
+                    "cache): every number that has public predictions was skipped.")
+        return None
+
     def is_empty(self) -> bool:
         return not self.results and not self.determinism and not self.skipped_tests
 

@@ -94,3 +94,10 @@ def test_nan_and_numpy_values_in_results_become_valid_json():
     assert data["results"][0]["value"] is None and data["results"][0]["delta"] == 0.25
     assert data["results"][0]["interval"] is None
     validate_results(data)
+
+
+def test_data_warning_only_when_the_run_had_no_data():
+    results = [make_result("a", "no_predictions")]
+    assert "No prediction data directory" in Report(results=results, run={"data_dir": None}).data_warning()
+    assert Report(results=results, run={"data_dir": "/data"}).data_warning() is None
+    assert Report(results=results).data_warning() is None  # re-rendered files without run facts: no guess
