@@ -20,6 +20,7 @@ from typing import Any
 
 import matplotlib
 from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from evaluators.verdict import PaperValueResult
 
@@ -40,6 +41,11 @@ def _figure(width: float, height: float) -> tuple[Figure, Any]:
     """A figure that is not registered with pyplot (no global state, no GUI backend needed)."""
     figure = Figure(figsize=(width, height))
     return figure, figure.subplots()
+
+
+def _legend_outside(axes: Any) -> None:
+    """Legend to the right of the plot, where it never hides a data point."""
+    axes.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0, frameon=False)
 
 
 def _to_svg(figure: Figure) -> str:
@@ -90,21 +96,25 @@ def _published_vs_reproduced_chart(title: str, rows: Sequence[PaperValueResult])
         tolerance = result.tolerance or 0.0
         axes.fill_betweenx([y - 0.32, y + 0.32], result.published - tolerance, result.published + tolerance,
                            color=PUBLISHED_COLOUR, alpha=0.25, linewidth=0)
-        axes.plot([result.published, result.published], [y - 0.32, y + 0.32], color=PUBLISHED_COLOUR, linewidth=2,
-                  label="published ± tolerance" if y == 0 else None)
+        axes.plot([result.published, result.published], [y - 0.32, y + 0.32], color=PUBLISHED_COLOUR, linewidth=2)
         colour = STATUS_COLOURS.get(result.status, "#000000")
         if result.interval:
             low, high = result.interval
             axes.errorbar([result.value], [y], xerr=[[max(result.value - low, 0)], [max(high - result.value, 0)]],
                           fmt="none", ecolor=colour, elinewidth=1.2, capsize=3)
-        axes.plot([result.value], [y], "o", color=colour, markersize=6,
-                  label="reproduced (95 % interval)" if y == 0 else None)
+        axes.plot([result.value], [y], "o", color=colour, markersize=6)
     axes.set_yticks(range(len(rows)), [_label(r) for r in rows], fontsize=8)
     axes.invert_yaxis()
     axes.set_ylim(len(rows) - 0.5, -0.5)
     axes.set_title(title, fontsize=10, loc="left")
     axes.grid(axis="x", alpha=0.3)
-    axes.legend(fontsize=7, loc="lower right", framealpha=0.8)
+    statuses = sorted({r.status for r in rows}, key=lambda status: list(STATUS_COLOURS).index(status)
+                      if status in STATUS_COLOURS else 99)
+    handles = [Line2D([], [], color=PUBLISHED_COLOUR, linewidth=2, label="published ± tolerance")]
+    handles += [Line2D([], [], color=STATUS_COLOURS.get(status, "#000000"), marker="o", linewidth=1,
+                       label=f"reproduced: {status.replace('_', ' ')}") for status in statuses]
+    axes.legend(handles=handles, fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), borderaxespad=0,
+                frameon=False, title="95 % interval", title_fontsize=7)
     return _to_svg(figure)
 
 
@@ -138,7 +148,7 @@ def protocol_spread(results: Sequence[PaperValueResult]) -> str | None:
     axes.set_xlabel(metric_label(results[0].metric, unit) if results else "", fontsize=8)
     axes.grid(axis="x", alpha=0.3)
     if published:
-        axes.legend(fontsize=7, loc="lower right", framealpha=0.8)
+        _legend_outside(axes)
     return _to_svg(figure)
 
 
@@ -156,7 +166,8 @@ def trend(history: Sequence[dict[str, Any]]) -> str | None:
                     [str(history[i - 1].get("timestamp", ""))[:10] for i in xs[:: max(1, len(xs) // 10)]],
                     fontsize=7, rotation=30, ha="right")
     axes.set_ylabel("numbers", fontsize=8)
+    axes.set_ylim(bottom=0)
     axes.set_title("Published numbers per status, run by run", fontsize=10, loc="left")
     axes.grid(alpha=0.3)
-    axes.legend(fontsize=7, loc="upper left", framealpha=0.8)
+    _legend_outside(axes)
     return _to_svg(figure)
