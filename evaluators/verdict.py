@@ -15,6 +15,8 @@ from typing import Any
 USER_PROPERTY_KEY = "audiorepro_result"
 #: key for determinism-harness results (their own report section)
 DETERMINISM_PROPERTY_KEY = "audiorepro_determinism"
+#: key for the citation side-by-side groups (``evaluators.golden.comparison_groups`` + per-row audit fields)
+CITATION_PROPERTY_KEY = "audiorepro_citation_group"
 
 #: statuses a published number can have after a run
 STATUSES = ("reproduces", "differs", "no_predictions", "unavailable", "error")

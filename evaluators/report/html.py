@@ -25,7 +25,7 @@ from evaluators.report.formatting import (
     fmt_tolerance,
     status_label,
 )
-from evaluators.report.markdown import CITATION_HEADERS, determinism_columns, format_free
+from evaluators.report.markdown import CITATION_HEADERS, citation_rows, determinism_columns, format_free
 from evaluators.report.model import NOT_MEASURED_STATUSES, Report
 from evaluators.verdict import STATUSES, PaperValueResult
 
@@ -291,12 +291,12 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
             key = (f"<td rowspan=\"{len(values)}\" class=\"group\"><strong>{escape(str(group.get('model')))}"
                    f"</strong><br>{escape(str(group.get('dataset')))} / {escape(str(group.get('split')))}<br>"
                    f"{escape(str(group.get('metric')))}</td>")
-            for index, v in enumerate(values):
+            for index, row in enumerate(citation_rows(group)):
                 rows.append(([key] if index == 0 else [])
-                            + [text_cell(v.get("paper")), text_cell(v.get("printed") or format_free(v.get("value")),
-                                                                    css="num"),
-                               text_cell(v.get("unit")), text_cell(v.get("test_data")), text_cell(v.get("status")),
-                               text_cell(v.get("id"), css="id"), text_cell(v.get("source"), css="source")])
+                            + [text_cell(row["paper"]), text_cell(row["value"], css="num"), text_cell(row["unit"]),
+                               text_cell(row["group_value"], css="num"), text_cell(row["test_data"]),
+                               text_cell(row["code"]), text_cell(row["status"]), text_cell(row["id"], css="id"),
+                               text_cell(row["source"], css="source")])
         parts.append(html_table(["number", *CITATION_HEADERS], rows, "citations"))
         parts.append("</section>")
 

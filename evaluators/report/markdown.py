@@ -27,7 +27,8 @@ from evaluators.verdict import STATUSES, PaperValueResult
 RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
                   "interval", "protocol", "status")
 NOT_MEASURED_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "status")
-CITATION_HEADERS = ("paper", "value", "unit", "test data as original", "status", "id", "source")
+CITATION_HEADERS = ("paper", "value", "unit", "in the group's unit", "test data as original", "evaluation code",
+                    "status", "id", "source")
 
 
 def cell(value: Any) -> str:
@@ -145,10 +146,9 @@ def render_markdown(report: Report) -> str:
         rows = []
         for group in groups:
             key = f"**{group.get('model')}** {group.get('dataset')} / {group.get('split')} — {group.get('metric')}"
-            for index, v in enumerate(group.get("values", [])):
-                value = v.get("printed") or format_free(v.get("value"))
-                rows.append([key if index == 0 else "″", v.get("paper"), value, v.get("unit"), v.get("test_data"),
-                             v.get("status"), f"`{v.get('id')}`", v.get("source")])
+            for index, row in enumerate(citation_rows(group)):
+                rows.append([key if index == 0 else "″", row["paper"], row["value"], row["unit"], row["group_value"],
+                             row["test_data"], row["code"], row["status"], f"`{row['id']}`", row["source"]])
         lines += table(["number", *CITATION_HEADERS], rows)
         lines += ["", "</details>", ""]
 
@@ -171,6 +171,28 @@ def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:
                 rows[s.protocol] = [s.protocol, value, str(s.n), fmt_skipped(s.skipped),
                                     f"`{s.signature}`" if s.signature else MISSING]
     return list(rows.values())
+
+
+def citation_rows(group: dict[str, Any]) -> list[dict[str, str]]:
+    """One display row per paper's value: the group's ``values`` merged with the audit ``rows`` the citation
+    tests attach (value in the group's unit, test data, evaluation code and protocol, quotes/re-measures)."""
+    audit = {row.get("id"): row for row in group.get("rows", []) if isinstance(row, dict)}
+    out = []
+    for value in group.get("values", []):
+        row = {**value, **audit.get(value.get("id"), {})}
+        code = " · ".join(str(part) for part in (row.get("eval_code"), row.get("protocol")) if part)
+        relation = ("quotes " + str(row["quotes"])) if row.get("quotes") else (
+            ("re-measures " + str(row["remeasures"])) if row.get("remeasures") else "")
+        group_value = row.get("value_in_group_unit")
+        out.append({
+            "paper": str(row.get("paper") or ""), "value": str(row.get("printed") or format_free(row.get("value"))),
+            "unit": str(row.get("unit") or ""),
+            "group_value": format_free(group_value) if isinstance(group_value, (int, float)) else "",
+            "test_data": str(row.get("test_data") or ""), "code": code, "status": str(row.get("status") or ""),
+            "id": str(row.get("id") or ""),
+            "source": " ".join(part for part in (str(row.get("source") or ""), relation) if part),
+        })
+    return out
 
 
 def determinism_columns(rows: Sequence[dict[str, Any]]) -> list[str]:

@@ -10,6 +10,8 @@ Registered from the root ``conftest.py`` (``pytest_plugins = ["evaluators.report
 * A run that collected **no** paper_values or determinism result (e.g. ``pytest tests/unit``) writes
   nothing and leaves an existing report alone.
 * ``paper_values`` tests that skip without attaching a result are listed with their skip reason.
+* Citation groups attached under ``CITATION_PROPERTY_KEY`` feed the side-by-side view; without them the
+  plugin asks ``evaluators.golden.comparison_groups`` itself.
 * Importing the plugin is cheap (no matplotlib): every pytest process of the suite loads it.
 """
 
@@ -25,7 +27,12 @@ import pytest
 
 from evaluators.errors import AudioreproError
 from evaluators.report.model import Report, run_facts, sanitize
-from evaluators.verdict import DETERMINISM_PROPERTY_KEY, USER_PROPERTY_KEY, PaperValueResult
+from evaluators.verdict import (
+    CITATION_PROPERTY_KEY,
+    DETERMINISM_PROPERTY_KEY,
+    USER_PROPERTY_KEY,
+    PaperValueResult,
+)
 
 PLUGIN_NAME = "audiorepro-report"
 #: outcome precedence when the phases of one test disagree (teardown error beats a passed call)
@@ -87,6 +94,7 @@ class ReportCollector:
         results: list[PaperValueResult] = []
         determinism: list[dict[str, Any]] = []
         skipped_tests: list[dict[str, str]] = []
+        citations: list[dict[str, Any]] = []
         notes: list[str] = []
         for nodeid, state in self.tests.items():
             attached = False
@@ -100,6 +108,9 @@ class ReportCollector:
                         continue
                     result.test, result.outcome = nodeid, state.outcome
                     results.append(result)
+                elif key == CITATION_PROPERTY_KEY and isinstance(value, dict):
+                    attached = True
+                    citations.append(sanitize(value))
                 elif key == DETERMINISM_PROPERTY_KEY:
                     attached = True
                     row = sanitize(value) if isinstance(value, dict) else {"value": sanitize(value)}
@@ -118,7 +129,10 @@ class ReportCollector:
                         cwd=self.config.rootpath)
         run["pytest_args"] = [str(arg) for arg in self.config.invocation_params.args]  # tells a partial run (-k)
         report = Report(results=results, determinism=determinism, skipped_tests=skipped_tests, notes=notes, run=run)
-        if results:
+        if citations:  # attached by the citation tests (richer: value in the group's unit, audit fields)
+            report.citations = sorted(citations, key=lambda g: (str(g.get("model")), str(g.get("dataset")),
+                                                                str(g.get("split")), str(g.get("metric"))))
+        elif results:
             report.citations = citation_groups(report.notes)
         return report
 

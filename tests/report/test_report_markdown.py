@@ -71,16 +71,20 @@ def test_cells_escape_pipes_and_newlines():
 
 
 def test_citation_side_by_side(sample_report):
-    sample_report.citations = [{"model": "salmonn-7b", "dataset": "librispeech", "split": "test-clean", "metric": "wer",
-                                "values": [{"id": "salmonn-2024/ls", "paper": "SALMONN", "value": 2.1, "printed": "2.1",
-                                            "unit": "percent", "source": "Table 3", "status": "unknown",
-                                            "test_data": "same"},
-                                           {"id": "audiobench-2024/ls", "paper": "AudioBench", "value": 55.58,
-                                            "unit": "percent", "source": "Table 2", "status": "reproduces"}]}]
+    sample_report.citations = [{
+        "model": "salmonn-7b", "dataset": "librispeech", "split": "test-clean", "metric": "wer", "unit": "percent",
+        "values": [{"id": "salmonn-2024/ls", "paper": "SALMONN", "value": 2.1, "printed": "2.1", "unit": "percent",
+                    "source": "Table 3", "status": "unknown", "test_data": None},
+                   {"id": "audiobench-2024/ls", "paper": "AudioBench", "value": 0.5558, "unit": "fraction",
+                    "source": "Table 2", "status": "reproduces"}],
+        "rows": [{"id": "audiobench-2024/ls", "value_in_group_unit": 55.58, "test_data": "different",
+                  "eval_code": "AudioLLMs/AudioBench", "protocol": "ASR-AB", "quotes": None,
+                  "remeasures": "salmonn-2024/ls"}]}]
     rows = table_rows(render_markdown(sample_report), "| number | paper |")
-    assert rows[0][:7] == ["**salmonn-7b** librispeech / test-clean — wer", "SALMONN", "2.1", "percent", "same",
-                           "unknown", "`salmonn-2024/ls`"]
-    assert rows[1][:3] == ["″", "AudioBench", "55.58"]
+    assert rows[0] == ["**salmonn-7b** librispeech / test-clean — wer", "SALMONN", "2.1", "percent", "—", "—", "—",
+                       "unknown", "`salmonn-2024/ls`", "Table 3"]
+    assert rows[1] == ["″", "AudioBench", "0.5558", "fraction", "55.58", "different", "AudioLLMs/AudioBench · ASR-AB",
+                       "reproduces", "`audiobench-2024/ls`", "Table 2 re-measures salmonn-2024/ls"]
 
 
 def test_renders_as_github_markdown_tables(sample_report):

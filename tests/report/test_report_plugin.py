@@ -26,7 +26,7 @@ def pytest_configure(config):
 
 TESTS = '''
 import pytest
-from evaluators.verdict import DETERMINISM_PROPERTY_KEY, PaperValueResult, attach
+from evaluators.verdict import CITATION_PROPERTY_KEY, DETERMINISM_PROPERTY_KEY, PaperValueResult, attach
 
 def result(identifier, status, expected, value=None, reason=""):
     return PaperValueResult(id=identifier, paper="Fake 2026", model="M", task="asr", dataset="D", split="test",
@@ -60,6 +60,14 @@ def test_batch_invariance(request):
         "model": "tiny", "dtype": "bf16", "batch_size": 4, "items_changed": 1, "n_items": 8,
         "max_abs_logit_delta": float("nan"), "first_divergent_step": 3}))
 
+@pytest.mark.paper_values
+def test_citation_group(request):
+    request.node.user_properties.append((CITATION_PROPERTY_KEY, {
+        "model": "m", "dataset": "d", "split": "test", "metric": "wer",
+        "values": [{"id": "fake/reproduces", "paper": "Fake 2026", "value": 10.0},
+                   {"id": "other/m", "paper": "Other 2025", "value": 0.1, "unit": "fraction"}],
+        "rows": [{"id": "other/m", "value_in_group_unit": 10.0, "test_data": "different"}]}))
+
 def test_plain_unit_test():
     assert True
 '''
@@ -79,7 +87,7 @@ def read(directory):
 def test_results_collected_and_written(fake_project):
     out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
     run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
-    run.assert_outcomes(passed=3, skipped=2, xfailed=1)
+    run.assert_outcomes(passed=4, skipped=2, xfailed=1)
     run.stdout.fnmatch_lines(["*audiorepro report: *index.html — 1 reproduce, 1 differ, 1 without predictions*"])
     data = read(out)
     by_id = {r["id"]: r for r in data["results"]}
@@ -95,6 +103,9 @@ def test_results_collected_and_written(fake_project):
     assert row["test"] == "test_fake.py::test_batch_invariance" and row["max_abs_logit_delta"] is None
     assert data["counts"]["changed"] == 0 and data["run"]["pytest_exit_status"] == 0
     assert "--report-dir" in data["run"]["pytest_args"]
+    (group,) = data["citations"]
+    assert group["rows"][0]["test_data"] == "different"
+    assert "Other 2025" in (out / "index.html").read_text()
     assert sorted(p.name for p in out.iterdir()) == ["history.jsonl", "index.html", "report.md", "results.json"]
     assert "protocol XYZ not registered yet" in (out / "report.md").read_text()
 
@@ -114,7 +125,7 @@ def test_xdist_results_reach_the_controller_and_are_written_once(fake_project):
     pytest.importorskip("xdist")
     out = fake_project.path / "reports"  # inside the project: pytest guesses rootdir from existing path args
     run = fake_project.runpytest_subprocess("-p", "no:cacheprovider", "-n", "2", "--report-dir", str(out))
-    run.assert_outcomes(passed=3, skipped=2, xfailed=1)
+    run.assert_outcomes(passed=4, skipped=2, xfailed=1)
     data = read(out)
     assert sorted(r["id"] for r in data["results"]) == ["fake/differs", "fake/missing", "fake/reproduces"]
     assert len(data["determinism"]) == 1 and len(data["skipped_tests"]) == 1
