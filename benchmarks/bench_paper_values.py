@@ -48,7 +48,8 @@ def run_pytest(extra: list[str], data_dir: Path) -> tuple[float, float, str, int
 
 
 def counts(summary: str) -> dict[str, int]:
-    return {word: int(number) for number, word in re.findall(r"(\d+) (\w+)", summary) if word not in ("in", "deselected")}
+    found = re.findall(r"(\d+) (\w+)", summary)
+    return {word: int(number) for number, word in found if word not in ("in", "deselected")}
 
 
 def main(argv: list[str] | None = None) -> int:

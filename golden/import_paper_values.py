@@ -10,7 +10,8 @@ audit for entries that report a model from another paper.
 
 What it never overwrites (hand-curated fields): for an id that already exists in ``golden/papers/``, the
 fields in :data:`CURATED_FIELDS` (protocols, predictions, status, reason, tolerance, citation, ...) that the
-file has are kept as they are (a field the file lacks gets the generated default); entries with ``origin: curated`` (not from paper-values.yaml) are kept unchanged.
+file has are kept as they are (a field the file lacks gets the generated default); entries with
+``origin: curated`` (not from paper-values.yaml) are kept unchanged.
 Rows with a null value (UNVERIFIED) are left out.
 
 Usage:  python golden/import_paper_values.py [--source ../shared/docs/paper-values.yaml] [--check]
@@ -85,7 +86,7 @@ def file_slug(row: dict[str, Any]) -> str:
 
 
 def slug(text: str) -> str:
-    text = text.lower().replace("+", "-plus-").replace("->", "-").replace("2", "2")
+    text = text.lower().replace("+", "-plus-").replace("->", "-")
     text = re.sub(r"[^a-z0-9.]+", "-", text)
     return re.sub(r"-+", "-", text).strip("-.")
 
@@ -224,7 +225,6 @@ def metric_key_and_unit(metric: str) -> tuple[str, str]:
 
 def default_protocols(row: dict[str, Any], file: str, metric_key: str, dataset: str) -> list[str]:
     task = str(row.get("task") or "").lower()
-    table = str(row.get("table") or "").lower()
     if file.startswith("audiobench"):
         if metric_key == "wer":
             return ["ASR-AB"]
@@ -284,7 +284,6 @@ def default_protocols(row: dict[str, Any], file: str, metric_key: str, dataset: 
         return ["J-SF-JW"]
     if task.startswith("story"):
         return ["STORY-JW"]
-    del table
     return []
 
 

@@ -122,8 +122,8 @@ def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, requ
     files = entry.predictions.files()
     if data_dir is None:
         _skip(request, entry, "no_predictions",
-              f"needs {', '.join(files)} in the data directory: set AUDIOREPRO_DATA (e.g. ../shared/public-predictions) "
-              f"or run `audiorepro fetch {' '.join(files)}`")
+              f"needs {', '.join(files)} in the data directory: set AUDIOREPRO_DATA "
+              f"(e.g. ../shared/public-predictions) or run `audiorepro fetch {' '.join(files)}`")
     from evaluators.sources import MissingDataError
 
     try:

@@ -67,7 +67,7 @@ def test_invalid_yaml_names_file_and_line() -> None:
 
 
 def test_duplicate_id_across_files_is_rejected() -> None:
-    first, second = FIXTURES / "duplicate-across" / "a" / "toy-2025.yaml", FIXTURES / "duplicate-across" / "b" / "toy-2025.yaml"
+    first, second = (FIXTURES / "duplicate-across" / side / "toy-2025.yaml" for side in ("a", "b"))
     with pytest.raises(GoldenFormatError) as caught:
         load_all([first, second])
     assert caught.value.path == str(second) and caught.value.field == "id"
@@ -230,7 +230,7 @@ def test_citation_audit_covers_every_number_reported_for_another_papers_model() 
         if entry.model_key.startswith("salmonn") and entry.paper_key != "salmonn-2024":
             assert entry.id in audit, f"{entry.id} reports SALMONN but has no citation audit"
     row = audit["audiobench-2024/salmonn-7b/librispeech-test-clean/wer"]
-    assert row["test_data"] == "different" and row["eval_code"] == "AudioLLMs/AudioBench" and row["protocol"] == "ASR-AB"
+    assert (row["test_data"], row["eval_code"], row["protocol"]) == ("different", "AudioLLMs/AudioBench", "ASR-AB")
     assert audit["typhoon2-2024/salmonn-13b/typhoon2-en-unnamed/wer"]["test_data"] == "unknown"
 
 
