@@ -44,11 +44,12 @@ def fmt_delta(value: float | None, digits: int | None = None) -> str:
 
 
 def fmt_tolerance(value: float | None) -> str:
-    return MISSING if value is None else "±" + fmt_number(value, 6)
+    text = fmt_number(value, 6)
+    return text if text == MISSING else "±" + text
 
 
 def fmt_interval(interval: Sequence[float] | None, digits: int | None = None) -> str:
-    if not interval:
+    if not interval or not all(end is not None and math.isfinite(end) for end in interval):
         return MISSING
     low, high = interval
     return f"[{fmt_number(low, digits)}, {fmt_number(high, digits)}]"

@@ -10,6 +10,7 @@ so tests and scripts can read the page back and compare it with ``results.json``
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from html import escape
@@ -89,8 +90,14 @@ def status_badge(status: str) -> str:
             f"{escape(status_label(status))}</span>")
 
 
+def _finite(value: float | None) -> bool:
+    return value is not None and math.isfinite(value)
+
+
 def number_cell(field: str, value: float | None, text: str) -> str:
-    data = "" if value is None else f' data-value="{float(value)!r}"'
+    """A right-aligned number with its exact value in ``data-value`` (absent when missing or not finite,
+    matching the null that ``results.json`` holds then)."""
+    data = f' data-value="{float(value)!r}"' if _finite(value) else ""
     return f'<td class="num" data-field="{field}"{data}>{escape(text)}</td>'
 
 
@@ -114,8 +121,8 @@ RESULT_HEADERS = ("id", "model", "task", "dataset", "metric", "published", "repr
 
 def result_row(result: PaperValueResult) -> str:
     dataset = f"{result.dataset} / {result.split}" if result.split else result.dataset
-    interval_data = (f' data-low="{float(result.interval[0])!r}" data-high="{float(result.interval[1])!r}"'
-                     if result.interval else "")
+    interval = result.interval if result.interval and all(_finite(end) for end in result.interval) else None
+    interval_data = (f' data-low="{float(interval[0])!r}" data-high="{float(interval[1])!r}"' if interval else "")
     title = escape(" · ".join(part for part in (result.signature or "", result.reason) if part), quote=True)
     cells = [
         f'<td class="id" data-field="id" title="{title}">{escape(result.id)}</td>',
@@ -125,7 +132,7 @@ def result_row(result: PaperValueResult) -> str:
         number_cell("value", result.value, fmt_number(result.value)),
         number_cell("delta", result.delta, fmt_delta(result.delta)),
         number_cell("tolerance", result.tolerance, fmt_tolerance(result.tolerance)),
-        f'<td class="num" data-field="interval"{interval_data}>{escape(fmt_interval(result.interval))}</td>',
+        f'<td class="num" data-field="interval"{interval_data}>{escape(fmt_interval(interval))}</td>',
         text_cell(result.protocol, "protocol"),
         f'<td data-field="status">{status_badge(result.status)}</td>',
     ]

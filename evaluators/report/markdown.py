@@ -8,6 +8,7 @@ not measured, grouped by reason; determinism results (when run); the citation si
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,6 +27,8 @@ from evaluators.verdict import STATUSES, PaperValueResult
 
 RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
                   "interval", "protocol", "status")
+#: every character some tool treats as a line break (str.splitlines' set): none may split a table row
+LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 NOT_MEASURED_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "status")
 CITATION_HEADERS = ("paper", "value", "unit", "in the group's unit", "test data as original", "evaluation code",
                     "status", "id", "source")
@@ -34,7 +37,7 @@ CITATION_HEADERS = ("paper", "value", "unit", "in the group's unit", "test data 
 def cell(value: Any) -> str:
     """A markdown table cell: pipes escaped, newlines flattened."""
     text = MISSING if value is None or value == "" else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\r", " ")
+    return LINE_BREAKS.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
