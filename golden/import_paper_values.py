@@ -326,20 +326,38 @@ CITING_FILES: dict[str, tuple[str, str, str | None, str | None]] = {
 }
 
 
-def model_origin(key: str) -> str | None:
+#: models a citing paper built itself (its own baselines or its own model): not a citation
+OWN_MODELS = {"air-bench-2024": {"whisper-plus-gpt-4"}, "typhoon2-2024": {"typhoon2-audio"}}
+
+
+def model_origin(key: str, model: str = "") -> str | None:
+    """The arXiv id of the paper a model comes from; for other models a description naming the model."""
     for prefix in sorted(MODEL_ORIGIN, key=len, reverse=True):
         if key == prefix or key.startswith(prefix + "-"):
             return MODEL_ORIGIN[prefix]
+    if model:
+        name = re.sub(r"^Reference value: ", "", model)
+        return f"{name}: its own paper or report (arXiv id not recorded in paper-values.yaml)"
     return None
 
 
 def default_citation(file: str, arxiv: str, key: str, protocols: list[str], entry: dict[str, Any]) -> dict | None:
-    origin = model_origin(key)
+    if key in OWN_MODELS.get(file, set()):
+        return None
+    origin = model_origin(key, str(entry.get("model") or ""))
     if origin is None or str(arxiv) == origin:
         return None
+    if file == "salmonn-2024" and entry["model"].startswith("Reference value"):
+        return {"original_paper": origin, "test_data": "unknown",
+                "test_data_note": ("a reference value the SALMONN paper quotes from other work (the authors' "
+                                   "OpenReview comment: Whisper large-v2 for ASR, SOTA values for PR); its test "
+                                   "subset is not stated"),
+                "eval_code": None, "protocol": None}
     if file not in CITING_FILES:
         return None
     test_data, note, code, protocol = CITING_FILES[file]
+    if not key.startswith(("salmonn", "qwen")):
+        note = note.replace("the model's own paper", "that model's own paper")
     if file == "salmonn-repro-jaeeewon" and entry.get("n") and "librispeech" in entry["dataset_key"]:
         note = (f"LibriSpeech {entry['split_key']} in full ({entry['n']} utterances); "
                 "the paper does not state its test subset size")
