@@ -32,14 +32,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("report", help="re-render the report from results.json (and check it)",
                                    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("results", nargs="*", type=Path, default=[Path("reports/results.json")],
-                        help="results.json file(s) (default: reports/results.json)")
+                        help="results.json file(s) or report directories (default: reports/results.json)")
     parser.add_argument("--out", type=Path, help="output directory (default: the first file's directory)")
     parser.add_argument("--check", action="store_true",
                         help="only check: exit 1 when a number changed status against its golden expectation")
     parser.set_defaults(func=run)
 
 
+def results_path(path: Path) -> Path:
+    """A report directory stands for its ``results.json``."""
+    return path / "results.json" if path.is_dir() else path
+
+
 def run(args: argparse.Namespace) -> int:
+    args.results = [results_path(path) for path in args.results]
     report = merge_reports(load_results(path) for path in args.results)
     if args.check:
         return check(report)

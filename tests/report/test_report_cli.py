@@ -33,6 +33,7 @@ def test_several_files_are_merged(tmp_path, capsys):
 def test_check_exit_codes(tmp_path, capsys):
     write_report(Report(results=sample_results()), tmp_path / "ok")
     assert main(["report", "--check", str(tmp_path / "ok" / "results.json")]) == 0
+    assert main(["report", "--check", str(tmp_path / "ok")]) == 0  # a report directory stands for its results.json
 
     write_report(Report(results=[*sample_results(), make_result("x", "differs", "reproduces")]), tmp_path / "changed")
     assert main(["report", "--check", str(tmp_path / "changed" / "results.json")]) == 1

@@ -52,6 +52,8 @@ def test_cli_exit_codes(tmp_path, capsys):
     changed[1] = make_result(changed[1].id, "reproduces", "differs", paper="MMAU")
     changed_path = write(tmp_path, "c", changed)
     assert main(["diff", same_a, changed_path]) == 1
+    capsys.readouterr()
+    assert main(["diff", str(tmp_path / "a"), str(tmp_path / "c")]) == 1  # report directories work too
     out = capsys.readouterr().out
     assert "mmau/qwen2-audio-instruct/test-mini/avg: differs -> reproduces" in out
 
