@@ -57,7 +57,7 @@ def _no_predictions_reason(entry: GoldenEntry) -> str:
         return f"{entry.reason} (golden entry {entry.id} has no `predictions:` block)"
     return (f"no public per-sample predictions for this number: a file of {entry.model} outputs on {entry.dataset} "
             f"{entry.split} under AUDIOREPRO_DATA, named in golden entry {entry.id} as `predictions: {{file, format}}`"
-            f" (formats: `audiorepro data` / evaluators.predictions.FORMATS), would enable it")
+            f" (formats: `audiorepro score --help`), would enable it")
 
 
 #: formats whose texts are already normalised by the benchmark: protocols that start from raw model output do
