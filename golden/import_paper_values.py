@@ -417,6 +417,9 @@ def build_entries(source: Path) -> dict[str, list[dict[str, Any]]]:
         }
         entry["protocols"] = default_protocols(row, file, metric_key, dataset)
         entry["_model_slug"] = model_slug(row["model"])
+        if "as cited" in str(row["model"]) and "AIR-Bench" in str(row.get("note")):
+            # copied from AIR-Bench, which names the model without a size: the same key as there
+            entry["model_key"] = entry["_model_slug"] = model_key(re.sub(r"\s*\(as cited\)", "", row["model"]))
         by_file[file].append(entry)
     for file, entries in by_file.items():
         assign_ids(file, entries)
@@ -507,6 +510,10 @@ def merge(file: str, generated: list[dict[str, Any]], existing: dict[str, Any] |
                     entry[key] = previous[key]
         merged.append(order(entry))
     merged.extend(e for e in old.values() if e.get("origin") == "curated")
+    dropped = sorted(set(old) - {e["id"] for e in merged})
+    if dropped:  # an id changed (a source row was edited or removed): its curated fields are not carried over
+        print(f"warning: {file}: {len(dropped)} entries no longer generated, dropped: {', '.join(dropped)}",
+              file=sys.stderr)
     header = {"file": file, "paper": generated[0]["paper"] if generated else (existing or {}).get("paper"),
               "arxiv": generated[0]["arxiv"] if generated else (existing or {}).get("arxiv")}
     if existing and existing.get("about"):
