@@ -27,7 +27,7 @@ from evaluators.report.formatting import (
     status_label,
 )
 from evaluators.report.markdown import CITATION_HEADERS, citation_rows, determinism_columns, format_free
-from evaluators.report.model import NOT_MEASURED_STATUSES, Report
+from evaluators.report.model import NOT_MEASURED_STATUSES, Report, noise_verdict
 from evaluators.verdict import STATUSES, PaperValueResult
 
 STYLE = """
@@ -201,10 +201,18 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
                  f'<span data-count="changed">{counts["changed"]}</span> contradict their golden expectation).</p>')
     cards = [f'<div class="card" style="--c:{plots.STATUS_COLOURS.get(s, "#000")}" data-status="{s}">'
              f'<span class="n" data-count="{s}">{counts[s]}</span>{escape(status_label(s))}</div>' for s in STATUSES]
+    per_paper = report.per_paper_counts()
+    if per_paper:
+        rows = [[f'<td><a href="#{paper_anchor(paper)}">{escape(paper)}</a></td>']
+                + [f'<td class="num">{counts[s] or ""}</td>' for s in STATUSES]
+                + [f'<td class="num">{counts["total"]}</td>'] for paper, counts in per_paper]
+        cards_after = html_table(["paper", *(status_label(s) for s in STATUSES), "total"], rows, "per-paper")
+    else:
+        cards_after = ""
     warning = report.data_warning()
     if warning:
         parts.append(f'<p class="warning" id="data-warning"><strong>Warning:</strong> {escape(warning)}</p>')
-    parts.append(f'<div class="cards">{"".join(cards)}</div></section>')
+    parts.append(f'<div class="cards">{"".join(cards)}</div>{cards_after}</section>')
 
     changes = report.expectation_changes()
     parts.append('<section id="changes"><h2>Status changed against the golden expectation</h2>')
@@ -225,10 +233,11 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         for r in failing:
             protocol = f" under <code>{escape(r.protocol)}</code>" if r.protocol else ""
             interval = f", 95 % interval {escape(fmt_interval(r.interval))}" if r.interval else ""
+            noise = f" <em>{escape(noise_verdict(r).capitalize())}.</em>" if noise_verdict(r) else ""
             items.append(f'<li data-id="{escape(r.id, quote=True)}"><code>{escape(r.id)}</code> '
                          f"{status_badge(r.status)}: published {escape(fmt_number(r.published))} {escape(r.unit)}, "
                          f"reproduced {escape(fmt_number(r.value))}{protocol} (Δ {escape(fmt_delta(r.delta))}, "
-                         f"tolerance {escape(fmt_tolerance(r.tolerance))}{interval}). {escape(r.reason)}</li>")
+                         f"tolerance {escape(fmt_tolerance(r.tolerance))}{interval}).{noise} {escape(r.reason)}</li>")
         parts.append(f"<ul>{''.join(items)}</ul>")
     else:
         parts.append("<p>Every measured number reproduces.</p>")

@@ -22,7 +22,7 @@ from evaluators.report.formatting import (
     fmt_tolerance,
     status_label,
 )
-from evaluators.report.model import NOT_MEASURED_STATUSES, Report
+from evaluators.report.model import NOT_MEASURED_STATUSES, Report, noise_verdict
 from evaluators.verdict import STATUSES, PaperValueResult
 
 RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
@@ -78,6 +78,13 @@ def render_markdown(report: Report) -> str:
                    + [["total", counts["total"]], ["changed vs golden expectation", counts["changed"]]])
     lines.append("")
 
+    per_paper = report.per_paper_counts()
+    if per_paper:
+        lines += ["<details>", f"<summary>Counts per paper ({len(per_paper)} papers)</summary>", ""]
+        lines += table(["paper", *(status_label(s) for s in STATUSES), "total"],
+                       [[paper, *(counts[s] for s in STATUSES), counts["total"]] for paper, counts in per_paper])
+        lines += ["", "</details>", ""]
+
     changes = report.expectation_changes()
     lines += ["## Status changed against the golden expectation", ""]
     if changes:
@@ -94,9 +101,11 @@ def render_markdown(report: Report) -> str:
         for r in failing:
             interval = f", 95 % interval {fmt_interval(r.interval)}" if r.interval else ""
             protocol = f" under `{r.protocol}`" if r.protocol else ""
+            noise = f" {noise_verdict(r).capitalize()}." if noise_verdict(r) else ""
             lines.append(f"- `{r.id}` ({status_label(r.status)}): published {fmt_number(r.published)} {r.unit}, "
                          f"reproduced {fmt_number(r.value)}{protocol} (Δ {fmt_delta(r.delta)}, tolerance "
-                         f"{fmt_tolerance(r.tolerance)}{interval}). {cell(r.reason) if r.reason else ''}".rstrip())
+                         f"{fmt_tolerance(r.tolerance)}{interval}).{noise} {cell(r.reason) if r.reason else ''}"
+                         .rstrip())
     else:
         lines.append("Every measured number reproduces.")
     lines.append("")

@@ -8,6 +8,7 @@ can re-render any saved ``results.json`` and two runs can be compared with ``aud
 from __future__ import annotations
 
 import json
+import math
 import os
 import platform
 import subprocess
@@ -50,6 +51,18 @@ def is_expectation_change(result: PaperValueResult) -> bool:
     if result.status in NOT_MEASURED_STATUSES:
         return False
     return result.status != result.expected_status
+
+
+def noise_verdict(result: PaperValueResult) -> str | None:
+    """Whether the published value lies inside the 95 % interval of the reproduced one (None without an interval)."""
+    if result.interval is None or result.value is None:
+        return None
+    low, high = result.interval
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return None
+    if low <= result.published <= high:
+        return "within noise: the published value lies inside the 95 % interval"
+    return "outside noise: the published value lies outside the 95 % interval"
 
 
 def generic_reason(result: PaperValueResult) -> str:
@@ -121,6 +134,14 @@ class Report:
     def expectation_changes(self) -> list[PaperValueResult]:
         """Numbers whose status contradicts their golden expectation (what makes the nightly job fail)."""
         return [result for result in self.results if is_expectation_change(result)]
+
+    def per_paper_counts(self) -> list[tuple[str, dict[str, int]]]:
+        """(paper, {status: n, "total": n}) for every paper, in report order."""
+        out = []
+        for paper, results in self.by_paper().items():
+            counter = Counter(result.status for result in results)
+            out.append((paper, {**{status: counter.get(status, 0) for status in STATUSES}, "total": len(results)}))
+        return out
 
     def not_reproduced(self) -> list[PaperValueResult]:
         """Measured numbers that do not reproduce (status ``differs`` or ``error``), worst first."""

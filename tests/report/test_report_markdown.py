@@ -49,8 +49,10 @@ def test_failing_list_sweep_skips_and_determinism(sample_report):
     md = render_markdown(sample_report)
     failing = md.split("## Does not reproduce")[1].split("##")[0]
     assert "`mmau/qwen2-audio-instruct/test-mini/avg` (differs): published 49.2 percent, reproduced 47.13 under " \
-           "`MCQ-MMAU` (Δ -2.07, tolerance ±0.05, 95 % interval [44, 50.25]). answer key revised after " \
-           "publication \\| see MANIFEST" in failing
+           "`MCQ-MMAU` (Δ -2.07, tolerance ±0.05, 95 % interval [44, 50.25]). Within noise: the published value lies " \
+           "inside the 95 % interval. answer key revised after publication \\| see MANIFEST" in failing
+    per_paper = table_rows(md, "| paper | reproduces | differs |")
+    assert per_paper[0] == ["AIR-Bench", "0", "0", "0", "1", "0", "1"]
     sweep = table_rows(md, "| protocol | value | n | skipped | signature |")
     assert sweep[0][:3] == ["**ASR-AB**", "55.5812", "2620"]
     assert sweep[1][:4] == ["ASR-JW", "12.3456", "2620", "empty hypothesis: 3"]

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from evaluators.report.model import Report, is_expectation_change, merge_reports, sanitize
+from evaluators.report.model import Report, is_expectation_change, merge_reports, noise_verdict, sanitize
 from evaluators.report.schema import validate_results
 from tests.report.report_samples import make_result, sample_results
 
@@ -101,3 +101,19 @@ def test_data_warning_only_when_the_run_had_no_data():
     assert "No prediction data directory" in Report(results=results, run={"data_dir": None}).data_warning()
     assert Report(results=results, run={"data_dir": "/data"}).data_warning() is None
     assert Report(results=results).data_warning() is None  # re-rendered files without run facts: no guess
+
+
+@pytest.mark.parametrize(("published", "interval", "verdict"), [
+    (49.2, (44.0, 50.25), "within noise"), (55.58, (52.0, 55.0), "outside noise"), (10.0, None, None),
+    (10.0, (float("nan"), 11.0), None),
+])
+def test_noise_verdict(published, interval, verdict):
+    result = make_result("a", "differs", published=published, interval=interval)
+    text = noise_verdict(result)
+    assert (text.split(":")[0] if text else None) == verdict
+
+
+def test_per_paper_counts(sample_report):
+    counts = dict(sample_report.per_paper_counts())
+    assert counts["MMAU"] == {"reproduces": 0, "differs": 1, "no_predictions": 1, "unavailable": 0, "error": 0,
+                              "total": 2}
