@@ -47,12 +47,14 @@ h1 { margin: 0 0 .25rem; font-size: 1.7rem; } h2 { margin-top: 2.2rem; border-bo
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .82rem; width: 100%; }
 th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top;
          overflow-wrap: anywhere; }
-th { background: var(--alt); position: sticky; top: 0; }
+th { background: var(--alt); position: sticky; top: 0; overflow-wrap: normal; }
+table.per-paper th:not(:first-child) { white-space: nowrap; }
 tr:nth-child(even) td { background: #fbfcfd; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
 code, td.id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .78rem; word-break: break-all; }
-td.id { min-width: 14rem; } td.source { font-size: .75rem; min-width: 16rem; }
-table.citations td.group { background: var(--alt); min-width: 12rem; }
+td.id { min-width: 12rem; } td.source { font-size: .75rem; }
+table.citations td.group { background: var(--alt); min-width: 9rem; }
+table.citations td.id { min-width: 9rem; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; color: #fff; font-size: .75rem;
          white-space: nowrap; background: var(--c); }
 .chart { margin: .6rem 0 1.2rem; overflow-x: auto; } .chart svg { max-width: 100%; height: auto; }

@@ -94,9 +94,16 @@ WIDTH_PROBE = """<script>document.addEventListener('DOMContentLoaded', function 
 def test_page_fits_a_1280_pixel_window(sample_report, tmp_path):
     """Long ids, signatures and source URLs wrap instead of widening the page."""
     long_url = "https://huggingface.co/spaces/" + "x" * 150 + "/results.csv"
-    sample_report.citations = [{"model": "m", "dataset": "d", "split": "s", "metric": "wer", "values": [
-        {"id": "a/" + "y" * 120, "paper": "P", "value": 1.0, "unit": "percent", "source": long_url},
-        {"id": "b", "paper": "Q", "value": 2.0, "unit": "percent", "source": long_url}]}]
+    paper = "AudioBench: A Universal Benchmark for Audio Large Language Models (NAACL 2025)"
+    sample_report.citations = [{"model": "qwen2-audio-7b-instruct", "dataset": "librispeech", "split": "test-clean",
+                                "metric": "wer", "values": [
+        {"id": "audiobench-2024/qwen2-audio-7b-instruct/librispeech-test-clean/wer", "paper": paper, "value": 1.0,
+         "unit": "percent", "source": long_url, "printed": "0.03201041234390915", "status": "reproduces"},
+        {"id": "b", "paper": "Q", "value": 2.0, "unit": "percent", "source": long_url}],
+        "rows": [{"id": "b", "value_in_group_unit": 2.0, "test_data": "different",
+                  "eval_code": "github:OFA-Sys/" + "z" * 60, "protocol": "ASR-AB-IMDA4",
+                  "remeasures": "audiobench-2024/qwen2-audio-7b-instruct/librispeech"}]}]
+    sample_report.run["pytest_args"] = ["-m", "paper_values", "--report-dir", "/tmp/" + "r" * 150]
     page = tmp_path / "probe.html"
     page.write_text(render_html(sample_report).replace("</body>", WIDTH_PROBE + "</body>"))
     dump = chromium(page, tmp_path / "profile", "--dump-dom", "--window-size=1280,2000", "--virtual-time-budget=3000")
