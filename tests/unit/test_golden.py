@@ -299,3 +299,20 @@ def test_expected_outcome(status: str, measured: float, action: str, reproduces:
     assert "55.58" in outcome.message and f"{measured:.10g}" in outcome.message
     if status == "differs" and reproduces:
         assert "now reproduces" in outcome.message
+
+
+def test_side_by_side_view_of_salmonn_librispeech_test_clean() -> None:
+    """The citation view for one number: the paper, two READMEs quoting it and the reproduction."""
+    groups = {(g["model"], g["dataset"], g["split"], g["metric"]): g for g in comparison_groups(min_papers=2)}
+    group = groups[("salmonn-13b", "librispeech", "test-clean", "wer")]
+    rows = sorted((v["id"].split("/")[0], v["printed"], v["unit"]) for v in group["values"])
+    assert rows == [("qwen-audio-2023", "2.1", "percent"), ("qwen2-audio-2024", "2.1", "percent"),
+                    ("salmonn-2024", "2.1", "percent"), ("salmonn-repro-jaeeewon", "2.24", "percent")]
+    audiobench = groups[("salmonn-7b", "librispeech", "test-clean", "wer")]
+    assert sorted(v["id"] for v in audiobench["values"]) == [
+        "audiobench-2024/salmonn-7b/librispeech-test-clean-run-0e689b4/wer",
+        "audiobench-2024/salmonn-7b/librispeech-test-clean/wer",
+        "audiobench-2025/salmonn-7b/librispeech-test-clean/wer",
+        "audiobench-paper/salmonn-7b/librispeech-test-clean-asr-prompt-sensitivity-prompt-1/wer",
+        "audiobench-paper/salmonn-7b/librispeech-test-clean-asr-prompt-sensitivity-prompt-2/wer",
+        "audiobench-paper/salmonn-7b/librispeech-test-clean-asr-prompt-sensitivity-prompt-3/wer"]
