@@ -29,6 +29,8 @@ def fmt_number(value: float | None, digits: int | None = None) -> str:
         return MISSING
     if digits is None:
         digits = 6 if abs(value) < 1 else 4
+    if value != 0 and abs(value) < 0.5 * 10 ** -digits:  # would print as 0: keep its order of magnitude
+        return f"{value:.2g}"
     text = f"{value:.{digits}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

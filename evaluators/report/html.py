@@ -45,14 +45,13 @@ h1 { margin: 0 0 .25rem; font-size: 1.7rem; } h2 { margin-top: 2.2rem; border-bo
 .headline { font-size: 1.1rem; }
 .warning { border-left: 6px solid #bf8700; background: #fff8c5; padding: .5rem .9rem; }
 table { border-collapse: collapse; margin: .4rem 0 1rem; font-size: .82rem; width: 100%; }
-th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top;
-         overflow-wrap: anywhere; }
-th { background: var(--alt); position: sticky; top: 0; overflow-wrap: normal; }
+th, td { border: 1px solid var(--line); padding: .25rem .45rem; text-align: left; vertical-align: top; }
+th { background: var(--alt); position: sticky; top: 0; }
 table.per-paper th:not(:first-child) { white-space: nowrap; }
 tr:nth-child(even) td { background: #fbfcfd; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; overflow-wrap: normal; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, td.id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .78rem; word-break: break-all; }
-td.id { min-width: 12rem; } td.source { font-size: .75rem; }
+td.id { min-width: 12rem; } td.source { font-size: .75rem; overflow-wrap: anywhere; }
 table.citations td.group { background: var(--alt); min-width: 9rem; }
 table.citations td.id { min-width: 9rem; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; color: #fff; font-size: .75rem;
@@ -313,7 +312,8 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
                 rows.append(([key] if index == 0 else [])
                             + [text_cell(row["paper"]), text_cell(row["value"], css="num"), text_cell(row["unit"]),
                                text_cell(row["group_value"], css="num"), text_cell(row["test_data"]),
-                               text_cell(row["code"]), text_cell(row["status"]), text_cell(row["id"], css="id"),
+                               text_cell(row["code"], css="source"), text_cell(row["status"]),
+                               text_cell(row["id"], css="id"),
                                text_cell(row["source"], css="source")])
         parts.append(html_table(["number", *CITATION_HEADERS], rows, "citations"))
         parts.append("</section>")

@@ -9,7 +9,8 @@ from evaluators.report.formatting import fmt_delta, fmt_interval, fmt_number, fm
 
 @pytest.mark.parametrize(("value", "text"), [
     (55.58, "55.58"), (55.5812, "55.5812"), (0.645, "0.645"), (64.5, "64.5"), (100.0, "100"), (0.0, "0"),
-    (-0.0000001, "0"), (1 / 3, "0.333333"), (4 / 3, "1.3333"), (0.555834307918663, "0.555834"), (None, "—"),
+    (-0.0000001, "-1e-07"), (5.5e-16, "5.5e-16"), (1 / 3, "0.333333"), (4 / 3, "1.3333"),
+    (0.555834307918663, "0.555834"), (None, "—"),
     (float("nan"), "—"), (-2.07, "-2.07"),
 ])
 def test_fmt_number(value, text):
@@ -27,4 +28,5 @@ def test_fmt_interval_and_tolerance():
     assert fmt_interval(None) == "—"
     assert fmt_tolerance(0.005) == "±0.005"
     assert fmt_tolerance(None) == "—"
+    assert fmt_tolerance(5e-16) == "±5e-16"
     assert fmt_skipped({"no eos": 2, "empty": 5}) == "empty: 5, no eos: 2"
