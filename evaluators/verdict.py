@@ -91,3 +91,9 @@ class PaperValueResult:
 def attach(user_properties: list[tuple[str, Any]], result: PaperValueResult) -> None:
     """Attach a result to a pytest item (``request.node.user_properties``)."""
     user_properties.append((USER_PROPERTY_KEY, result.to_dict()))
+
+
+def attach_determinism(user_properties: list[tuple[str, Any]], record: dict[str, Any]) -> None:
+    """Attach one determinism record (free-form: model, platform, dtype, batch_size, items_changed, n_items,
+    max_abs_logit_delta, min_margin, first_divergent_step, ...); the report gives them their own section."""
+    user_properties.append((DETERMINISM_PROPERTY_KEY, dict(record)))

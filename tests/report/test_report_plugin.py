@@ -26,7 +26,7 @@ def pytest_configure(config):
 
 TESTS = '''
 import pytest
-from evaluators.verdict import CITATION_PROPERTY_KEY, DETERMINISM_PROPERTY_KEY, PaperValueResult, attach
+from evaluators.verdict import CITATION_PROPERTY_KEY, PaperValueResult, attach, attach_determinism
 
 def result(identifier, status, expected, value=None, reason=""):
     return PaperValueResult(id=identifier, paper="Fake 2026", model="M", task="asr", dataset="D", split="test",
@@ -56,9 +56,9 @@ def test_skips_without_result():
 
 @pytest.mark.determinism
 def test_batch_invariance(request):
-    request.node.user_properties.append((DETERMINISM_PROPERTY_KEY, {
+    attach_determinism(request.node.user_properties, {
         "model": "tiny", "dtype": "bf16", "batch_size": 4, "items_changed": 1, "n_items": 8,
-        "max_abs_logit_delta": float("nan"), "first_divergent_step": 3}))
+        "max_abs_logit_delta": float("nan"), "first_divergent_step": 3})
 
 @pytest.mark.paper_values
 def test_citation_group(request):
