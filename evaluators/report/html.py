@@ -1,8 +1,9 @@
 """``index.html``: the reproduction report as one self-contained page.
 
 The same content as ``report.md`` plus the charts of :mod:`evaluators.report.plots` inlined as SVG.
-No external URL, no JavaScript framework: the only script records page errors into
-``#page-errors`` (so a headless browser test can read them back from the DOM).
+No external URL, no JavaScript framework: a small script records page errors into ``#page-errors``
+(so a headless browser test can read them back from the DOM) and filters the result rows by text and
+status (``index.html?q=salmonn`` opens the page filtered).
 
 Every number cell carries its exact value in ``data-value`` (and the field name in ``data-field``),
 so tests and scripts can read the page back and compare it with ``results.json``.
@@ -62,8 +63,38 @@ nav#contents { border: 1px solid var(--line); border-radius: 6px; padding: .3rem
                font-size: .9rem; background: var(--alt); }
 a { color: #0969da; text-decoration: none; } a:hover { text-decoration: underline; }
 ul.papers { columns: 2; font-size: .85rem; }
+p.filter { padding: .4rem 0; font-size: .85rem; }
+p.filter label { margin-right: .5rem; white-space: nowrap; }
 ul.ids { columns: 2; font-size: .8rem; }
 #page-errors:not(:empty) { border: 2px solid #cf222e; padding: .5rem; color: #cf222e; }
+"""
+
+FILTER_SCRIPT = """
+function applyFilter() {
+  var box = document.getElementById('filter-text');
+  if (!box) { return; }
+  var query = box.value.trim().toLowerCase(), shown = {}, visible = 0;
+  document.querySelectorAll('input[data-filter-status]').forEach(function (c) {
+    shown[c.getAttribute('data-filter-status')] = c.checked; });
+  document.querySelectorAll('table.results tr[data-id]').forEach(function (row) {
+    var keep = shown[row.getAttribute('data-status')] !== false &&
+               (!query || row.textContent.toLowerCase().indexOf(query) >= 0);
+    row.hidden = !keep;
+    if (keep) { visible += 1; }
+  });
+  if (query) { document.querySelectorAll('#papers details').forEach(function (d) { d.open = true; }); }
+  document.getElementById('filter-count').textContent = visible + ' rows shown';
+}
+function setUpFilter() {
+  var box = document.getElementById('filter-text');
+  if (!box) { return; }
+  var initial = new URLSearchParams(window.location.search).get('q');
+  if (initial) { box.value = initial; }
+  box.addEventListener('input', applyFilter);
+  document.querySelectorAll('input[data-filter-status]').forEach(function (c) {
+    c.addEventListener('change', applyFilter); });
+  applyFilter();
+}
 """
 
 ERROR_CAPTURE = """
@@ -79,6 +110,7 @@ ERROR_CAPTURE = """
                                  return original.apply(console, arguments); };
   document.addEventListener('DOMContentLoaded', function () {
     (window.__pageErrors || []).forEach(record);
+    setUpFilter();
     document.body.setAttribute('data-rendered', 'yes');
   });
 })();
@@ -257,6 +289,11 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         parts.append(f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>')
 
     parts.append('<section id="papers"><h2>Results per paper</h2>')
+    checkboxes = "".join(f'<label><input type="checkbox" data-filter-status="{s}" checked> {escape(status_label(s))}'
+                         "</label> " for s in STATUSES)
+    parts.append('<p class="filter"><input id="filter-text" type="search" size="40" '
+                 'placeholder="filter rows: id, model, dataset, protocol, …" aria-label="filter rows"> '
+                 f'{checkboxes}<span id="filter-count" class="muted"></span></p>')
     for paper, results in report.by_paper().items():
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES if (n := sum(r.status == s for r in results)))
         parts.append(f'<h3 id="{paper_anchor(paper)}">{escape(paper)}</h3>'
@@ -328,7 +365,8 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             "<title>audiorepro reproduction report</title>"
-            f"<script>{ERROR_CAPTURE}</script><style>{STYLE}</style></head>\n<body>\n{body}\n</body></html>\n")
+            f"<script>{ERROR_CAPTURE}{FILTER_SCRIPT}</script><style>{STYLE}</style></head>\n<body>\n{body}\n"
+            "</body></html>\n")
 
 
 def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:

@@ -35,11 +35,11 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Chromium not installed (Debian package `chromium`: run `make system-deps` as root)")
 
 
-def chromium(page: Path, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+def chromium(page: Path | str, profile: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--disable-dev-shm-usage", f"--user-data-dir={profile}", "--enable-logging=stderr", "--v=0",
-               *extra, page.resolve().as_uri()]
+               *extra, page if isinstance(page, str) else page.resolve().as_uri()]
     return subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
 
 
@@ -110,3 +110,15 @@ def test_page_fits_a_1280_pixel_window(sample_report, tmp_path):
     match = re.search(r'<pre id="too-wide">(.*?)</pre>', dump.stdout, re.S)
     assert match, dump.stderr[-2000:]
     assert match.group(1).strip() == ""
+
+
+def test_rows_filter_by_text_from_the_address(sample_report, tmp_path):
+    write_report(sample_report, tmp_path)
+    url = (tmp_path / "index.html").resolve().as_uri() + "?q=qwen2"
+    dump = chromium(url, tmp_path / "profile", "--dump-dom", "--virtual-time-budget=3000")
+    rows = dict(re.findall(r'<tr data-id="([^"]+)" data-status="[^"]+"( hidden="")?>', dump.stdout))
+    assert rows == {"audiobench-2024/salmonn-7b/librispeech-test-clean/wer": ' hidden=""',
+                    "mmau/qwen2-audio-instruct/test-mini/avg": "",
+                    "mmau/salmonn/test-mini/avg": ' hidden=""', "air-bench/salmonn/chat": ' hidden=""'}
+    assert '<span id="filter-count" class="muted">1 rows shown</span>' in dump.stdout
+    assert page_errors(dump.stdout) == ""
