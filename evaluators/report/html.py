@@ -211,9 +211,22 @@ def chart(svg: str | None, title: str = "") -> str:
 
 
 def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
-    counts = report.counts()
+    """The whole page; ``history`` (entries of history.jsonl) feeds the trend chart."""
+    parts = [_header(report), _summary(report), _changes(report), _not_reproduced(report), _published(report),
+             _trend(history), _papers(report), _sweep(report), _skips(report), _determinism(report),
+             _citations(report), _notes(report), '<div id="page-errors"></div>']
+    parts.insert(1, table_of_contents(parts, report))
+    body = "\n".join(p for p in parts if p)
+    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+            "<title>audiorepro reproduction report</title>"
+            f"<script>{ERROR_CAPTURE}{FILTER_SCRIPT}</script><style>{STYLE}</style></head>\n<body>\n{body}\n"
+            "</body></html>\n")
+
+
+def _header(report: Report) -> str:
+    """Title and run facts (time, commit, pytest status and command line, platform)."""
     run = report.run
-    parts: list[str] = []
     commit = run.get("git_commit")
     meta = [f"generated {escape(report.generated_at)}"]
     if commit:
@@ -224,8 +237,13 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
         meta.append(f"<code>pytest {escape(' '.join(run['pytest_args']))}</code>")
     if run.get("platform"):
         meta.append(f"{escape(run['platform'])}, Python {escape(str(run.get('python', '')))}")
-    parts.append(f'<header><h1>audiorepro reproduction report</h1><p class="meta">{" · ".join(meta)}</p></header>')
+    return f'<header><h1>audiorepro reproduction report</h1><p class="meta">{" · ".join(meta)}</p></header>'
 
+
+def _summary(report: Report) -> str:
+    """Headline counts, per-status cards, counts per paper, and the no-data warning."""
+    parts: list[str] = []
+    counts = report.counts()
     measured = counts["reproduces"] + counts["differs"]
     parts.append('<section id="summary"><h2>Summary</h2>')
     parts.append(f'<p class="headline"><strong><span data-count="reproduces">{counts["reproduces"]}</span> of '
@@ -237,8 +255,8 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     per_paper = report.per_paper_counts()
     if per_paper:
         rows = [[f'<td><a href="#{paper_anchor(paper)}">{escape(paper)}</a></td>']
-                + [f'<td class="num">{counts[s] or ""}</td>' for s in STATUSES]
-                + [f'<td class="num">{counts["total"]}</td>'] for paper, counts in per_paper]
+                + [f'<td class="num">{paper_counts[s] or ""}</td>' for s in STATUSES]
+                + [f'<td class="num">{paper_counts["total"]}</td>'] for paper, paper_counts in per_paper]
         cards_after = html_table(["paper", *(status_label(s) for s in STATUSES), "total"], rows, "per-paper")
     else:
         cards_after = ""
@@ -246,7 +264,12 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     if warning:
         parts.append(f'<p class="warning" id="data-warning"><strong>Warning:</strong> {escape(warning)}</p>')
     parts.append(f'<div class="cards">{"".join(cards)}</div>{cards_after}</section>')
+    return "\n".join(parts)
 
+
+def _changes(report: Report) -> str:
+    """Numbers whose status contradicts their golden expectation."""
+    parts: list[str] = []
     changes = report.expectation_changes()
     parts.append('<section id="changes"><h2>Status changed against the golden expectation</h2>')
     if changes:
@@ -258,7 +281,12 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     else:
         parts.append("<p>None: every measured number has the status its golden entry expects.</p>")
     parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _not_reproduced(report: Report) -> str:
+    """Measured numbers that differ or errored, worst first, with the reason."""
+    parts: list[str] = []
     parts.append('<section id="not-reproduced"><h2>Does not reproduce</h2>')
     failing = report.not_reproduced()
     if failing:
@@ -275,7 +303,12 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
     else:
         parts.append("<p>Every measured number reproduces.</p>")
     parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _published(report: Report) -> str:
+    """Published vs reproduced charts, per task and metric."""
+    parts: list[str] = []
     charts = plots.published_vs_reproduced(report.results)
     if charts:
         parts.append('<section id="published-vs-reproduced"><h2>Published vs reproduced</h2>'
@@ -283,11 +316,21 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
                      '(colour = status) with its 95 % interval.</p>')
         parts.extend(chart(svg, title) for title, svg in charts)
         parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _trend(history: Sequence[dict[str, Any]]) -> str:
+    """Numbers per status over the runs in history.jsonl."""
+    parts: list[str] = []
     trend_svg = plots.trend(history)
     if trend_svg:
         parts.append(f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>')
+    return "\n".join(parts)
 
+
+def _papers(report: Report) -> str:
+    """One table per paper (measured first; not measured folded), with the row filter."""
+    parts: list[str] = []
     parts.append('<section id="papers"><h2>Results per paper</h2>')
     checkboxes = "".join(f'<label><input type="checkbox" data-filter-status="{s}" checked> {escape(status_label(s))}'
                          "</label> " for s in STATUSES)
@@ -306,7 +349,12 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
             parts.append(f"<details><summary>{len(not_measured)} numbers not measured (no predictions or "
                          f"unavailable)</summary>{results_table(paper, not_measured)}</details>")
     parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _sweep(report: Report) -> str:
+    """Every applicable protocol on each prediction set: chart and table."""
+    parts: list[str] = []
     spread = report.prediction_sets()
     if spread:
         parts.append('<section id="protocol-sweep"><h2>Protocol sweep per prediction set</h2>'
@@ -318,7 +366,12 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
             parts.append(chart(plots.protocol_spread(results), title))
             parts.append(html_table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results)))
         parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _skips(report: Report) -> str:
+    """Numbers not measured, grouped by reason."""
+    parts: list[str] = []
     skips = report.skip_reasons()
     if skips:
         parts.append('<section id="skips"><h2>Not measured, by reason</h2>')
@@ -327,12 +380,22 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
             parts.append(f'<details><summary><strong data-count="skip">{len(ids)}</strong> × {escape(reason)}'
                          f'</summary><ul class="ids">{listing}</ul></details>')
         parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _determinism(report: Report) -> str:
+    """Determinism records, whatever keys they carry."""
+    parts: list[str] = []
     if report.determinism:
         keys = determinism_columns(report.determinism)
         rows = [[text_cell(format_free(row.get(k)), k) for k in keys] for row in report.determinism]
         parts.append('<section id="determinism"><h2>Determinism</h2>' + html_table(keys, rows) + "</section>")
+    return "\n".join(parts)
 
+
+def _citations(report: Report) -> str:
+    """The same number as published by several papers, side by side."""
+    parts: list[str] = []
     groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
     if groups:
         parts.append('<section id="citations"><h2>The same number as reported by different papers</h2>'
@@ -354,19 +417,16 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
                                text_cell(row["source"], css="source")])
         parts.append(html_table(["number", *CITATION_HEADERS], rows, "citations"))
         parts.append("</section>")
+    return "\n".join(parts)
 
+
+def _notes(report: Report) -> str:
+    """Problems met while collecting the results."""
+    parts: list[str] = []
     if report.notes:
         parts.append('<section id="notes"><h2>Notes</h2><ul>'
                      + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul></section>")
-
-    parts.append('<div id="page-errors"></div>')
-    parts.insert(1, table_of_contents(parts, report))
-    body = "\n".join(p for p in parts if p)
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
-            "<title>audiorepro reproduction report</title>"
-            f"<script>{ERROR_CAPTURE}{FILTER_SCRIPT}</script><style>{STYLE}</style></head>\n<body>\n{body}\n"
-            "</body></html>\n")
+    return "\n".join(parts)
 
 
 def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:
