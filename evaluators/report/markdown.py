@@ -58,9 +58,18 @@ def result_row(result: PaperValueResult) -> list[str]:
 
 
 def render_markdown(report: Report) -> str:
+    """The whole report as GitHub-flavoured markdown."""
+    lines: list[str] = []
+    for section in (_header, _changes, _not_reproduced, _papers, _sweep, _skips, _determinism, _citations, _notes):
+        lines += section(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _header(report: Report) -> list[str]:
+    """Title, run facts, headline, counts per status and per paper."""
+    lines = ["# audiorepro reproduction report", ""]
     counts = report.counts()
     run = report.run
-    lines = ["# audiorepro reproduction report", ""]
     commit = run.get("git_commit")
     lines.append(f"Generated {report.generated_at}" + (f" at commit `{commit[:12]}`" if commit else "")
                  + (f", pytest exit status {run['pytest_exit_status']}" if run.get("pytest_exit_status") is not None
@@ -82,9 +91,15 @@ def render_markdown(report: Report) -> str:
     if per_paper:
         lines += ["<details>", f"<summary>Counts per paper ({len(per_paper)} papers)</summary>", ""]
         lines += table(["paper", *(status_label(s) for s in STATUSES), "total"],
-                       [[paper, *(counts[s] for s in STATUSES), counts["total"]] for paper, counts in per_paper])
+                       [[paper, *(paper_counts[s] for s in STATUSES), paper_counts["total"]]
+                        for paper, paper_counts in per_paper])
         lines += ["", "</details>", ""]
+    return lines
 
+
+def _changes(report: Report) -> list[str]:
+    """Numbers whose status contradicts their golden expectation."""
+    lines: list[str] = []
     changes = report.expectation_changes()
     lines += ["## Status changed against the golden expectation", ""]
     if changes:
@@ -94,7 +109,12 @@ def render_markdown(report: Report) -> str:
     else:
         lines.append("None: every measured number has the status its golden entry expects.")
     lines.append("")
+    return lines
 
+
+def _not_reproduced(report: Report) -> list[str]:
+    """Measured numbers that differ or errored, worst first, with the reason."""
+    lines: list[str] = []
     lines += ["## Does not reproduce", ""]
     failing = report.not_reproduced()
     if failing:
@@ -109,7 +129,12 @@ def render_markdown(report: Report) -> str:
     else:
         lines.append("Every measured number reproduces.")
     lines.append("")
+    return lines
 
+
+def _papers(report: Report) -> list[str]:
+    """One table per paper: measured numbers, then the not-measured ones folded."""
+    lines: list[str] = []
     lines += ["## Results per paper", ""]
     for paper, results in report.by_paper().items():
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES
@@ -125,7 +150,12 @@ def render_markdown(report: Report) -> str:
                       "unavailable)</summary>", ""]
             lines += table(NOT_MEASURED_COLUMNS, [result_row(r)[:6] + [status_text(r.status)] for r in not_measured])
             lines += ["", "</details>", ""]
+    return lines
 
+
+def _sweep(report: Report) -> list[str]:
+    """Every applicable protocol on each prediction set."""
+    lines: list[str] = []
     spread = report.prediction_sets()
     if spread:
         lines += ["## Protocol sweep per prediction set", "",
@@ -135,7 +165,12 @@ def render_markdown(report: Report) -> str:
             lines += [f"### {cell(title)}", "", "checked against: " + ", ".join(f"`{r.id}`" for r in results), ""]
             lines += table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results))
             lines.append("")
+    return lines
 
+
+def _skips(report: Report) -> list[str]:
+    """Numbers not measured, grouped by reason."""
+    lines: list[str] = []
     skips = report.skip_reasons()
     if skips:
         lines += ["## Not measured, by reason", ""]
@@ -143,13 +178,23 @@ def render_markdown(report: Report) -> str:
             lines += ["<details>", f"<summary>{len(ids)} × {escape_html(reason)}</summary>", ""]
             lines += [f"- `{identifier}`" for identifier in ids]
             lines += ["", "</details>", ""]
+    return lines
 
+
+def _determinism(report: Report) -> list[str]:
+    """Determinism records, whatever keys they carry."""
+    lines: list[str] = []
     if report.determinism:
         lines += ["## Determinism", ""]
         keys = determinism_columns(report.determinism)
         lines += table(keys, [[format_free(row.get(k)) for k in keys] for row in report.determinism])
         lines.append("")
+    return lines
 
+
+def _citations(report: Report) -> list[str]:
+    """The same number as published by several papers, side by side."""
+    lines: list[str] = []
     groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
     if groups:
         lines += ["## The same number as reported by different papers", "",
@@ -163,10 +208,15 @@ def render_markdown(report: Report) -> str:
                              row["test_data"], row["code"], row["status"], f"`{row['id']}`", row["source"]])
         lines += table(["number", *CITATION_HEADERS], rows)
         lines += ["", "</details>", ""]
+    return lines
 
+
+def _notes(report: Report) -> list[str]:
+    """Problems met while collecting the results."""
+    lines: list[str] = []
     if report.notes:
         lines += ["## Notes", ""] + [f"- {note}" for note in report.notes] + [""]
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
 
 
 def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:
