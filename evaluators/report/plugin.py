@@ -26,7 +26,8 @@ from typing import Any
 import pytest
 
 from evaluators.errors import AudioreproError
-from evaluators.report.model import Report, run_facts, sanitize
+from evaluators.report.model import Report, sanitize
+from evaluators.report.run import run_facts
 from evaluators.verdict import (
     CITATION_PROPERTY_KEY,
     DETERMINISM_PROPERTY_KEY,
