@@ -1,6 +1,8 @@
 """The reproduction report: results model -> ``results.json`` / ``report.md`` / ``index.html`` / history.
 
 * :mod:`~evaluators.report.model`: :class:`Report` (what a run found) and the expectation check;
+* :mod:`~evaluators.report.run`: the facts that identify a run (commit, versions, machine);
+* :mod:`~evaluators.report.formatting`: how numbers are printed (shared by markdown and HTML);
 * :mod:`~evaluators.report.schema`: ``results.schema.json`` validation, :func:`load_results`;
 * :mod:`~evaluators.report.markdown`, :mod:`~evaluators.report.html`, :mod:`~evaluators.report.plots`: renderings;
 * :mod:`~evaluators.report.history`: ``history.jsonl`` (one line per run);
