@@ -72,6 +72,7 @@ def test_batch_plan(count, size, arrangement, expected):
     assert batch_plan(count, size, arrangement) == expected
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.integers(0, 7), min_size=1, max_size=6),
        st.integers(0, 2**31 - 1))
 def test_compare_with_itself_never_diverges(tokens, seed):
@@ -81,7 +82,8 @@ def test_compare_with_itself_never_diverges(tokens, seed):
     assert result.identical and result.max_abs_score_delta == 0.0
 
 
-@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**31 - 1), seconds=st.floats(0.3, 2.0))
 def test_harness_reports_no_divergence_for_a_model_run_twice_at_bs1(runner_factory, device, seed, seconds):
     """Property of the harness on a real (tiny, random) model: the same input twice at bs 1 never diverges."""

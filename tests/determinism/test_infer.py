@@ -107,7 +107,7 @@ def test_torchrun_shards_merge_to_the_single_process_file(manifest, tmp_path):
     common = ["infer", "--model", "tiny-whisper", "--manifest", str(manifest), "--max-new-tokens", "4"]
     single, sharded = tmp_path / "one.jsonl", tmp_path / "two.jsonl"
     assert main([*common, "-o", str(single)]) == 0
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     subprocess.run([sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc-per-node", "2",
                     "-m", "evaluators.cli", *common, "-o", str(sharded)], cwd=ROOT, env=env, check=True,
                    capture_output=True, timeout=300)
