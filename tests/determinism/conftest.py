@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from _determinism_runs import SMALL_PLAN, cached_runner, cached_sweep
+
 from runners.fingerprint import environment_fingerprint, platform_class, write_fingerprint
 from runners.snapshots import SNAPSHOT_ROOT, syrupy_extension
 

@@ -8,11 +8,10 @@ class (e.g. right padding of a decoder-only model) are strict xfails with the me
 
 from __future__ import annotations
 
-import pytest
-
 import json
 from pathlib import Path
 
+import pytest
 from _determinism_runs import SMALL_PLAN, cached_sweep
 
 from runners.fingerprint import atomic_write_text, environment_fingerprint, platform_class
