@@ -30,6 +30,8 @@ class Divergence:
     ``reference_margin`` is the reference's top-1 minus top-2 score at the divergent step (None
     when identical or when the reference has no step there); ``min_reference_margin`` is the
     smallest such margin over the compared steps, i.e. how close the reference came to a flip.
+    ``nonfinite_scores`` is True when either run produced NaN or +inf scores (e.g. a half-precision
+    overflow): then "identical" only means both argmaxes agreed on garbage.
     """
 
     identical: bool
@@ -40,6 +42,7 @@ class Divergence:
     max_abs_score_delta: float
     min_reference_margin: float | None
     compared_steps: int
+    nonfinite_scores: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -76,6 +79,11 @@ def first_difference(reference: tuple[int, ...], other: tuple[int, ...]) -> int 
     return None
 
 
+def has_nonfinite(scores: np.ndarray) -> bool:
+    """NaN or +inf anywhere (-inf is a legitimately suppressed token)."""
+    return bool(np.isnan(scores).any() or np.isposinf(scores).any())
+
+
 def compare(reference: Generation, other: Generation) -> Divergence:
     """Compare ``other`` with ``reference`` token by token (see ``Divergence``)."""
     if reference.scores.shape[1:] != other.scores.shape[1:]:
@@ -98,4 +106,5 @@ def compare(reference: Generation, other: Generation) -> Divergence:
         max_abs_score_delta=max(deltas, default=0.0),
         min_reference_margin=min(margins, default=None),
         compared_steps=last,
+        nonfinite_scores=has_nonfinite(reference.scores) or has_nonfinite(other.scores),
     )

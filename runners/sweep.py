@@ -57,6 +57,7 @@ class BatchSizeSummary:
     min_reference_margin: float | None
     metric_bs1: float | None
     metric: float | None
+    cases_nonfinite: int = 0
 
     @property
     def fraction_items_changed(self) -> float:
@@ -69,7 +70,7 @@ class BatchSizeSummary:
                 "max_abs_score_delta": self.max_abs_score_delta,
                 "min_margin_at_divergence": self.min_margin_at_divergence,
                 "min_reference_margin": self.min_reference_margin,
-                "metric_bs1": self.metric_bs1, "metric": self.metric}
+                "metric_bs1": self.metric_bs1, "metric": self.metric, "cases_nonfinite": self.cases_nonfinite}
 
 
 @dataclass
@@ -98,7 +99,8 @@ class SweepResult:
                 max_abs_score_delta=max((c.divergence.max_abs_score_delta for c in cases), default=0.0),
                 min_margin_at_divergence=min(margins, default=None),
                 min_reference_margin=min(ref_margins, default=None),
-                metric_bs1=self.metric_values.get(1), metric=self.metric_values.get(size)))
+                metric_bs1=self.metric_values.get(1), metric=self.metric_values.get(size),
+                cases_nonfinite=sum(c.divergence.nonfinite_scores for c in cases)))
         return rows
 
     def changed_cases(self) -> list[SweepCase]:
@@ -194,8 +196,8 @@ def english_wer(hypotheses: Sequence[str], references: Sequence[str]) -> float:
 def format_summary_table(results: dict[str, SweepResult]) -> str:
     """A markdown table: one row per (configuration, batch size)."""
     lines = ["| configuration | batch size | cases changed | items changed | max abs score delta "
-             "| min margin at divergence | min reference margin | metric bs1 -> bs |",
-             "|---|---:|---:|---:|---:|---:|---:|---|"]
+             "| min margin at divergence | min reference margin | metric bs1 -> bs | non-finite scores |",
+             "|---|---:|---:|---:|---:|---:|---:|---|---:|"]
 
     def number(value: float | None) -> str:
         return "—" if value is None else f"{value:.3g}"
@@ -205,7 +207,8 @@ def format_summary_table(results: dict[str, SweepResult]) -> str:
             metric = "—" if row.metric is None else f"{row.metric_bs1:.4f} -> {row.metric:.4f}"
             lines.append(f"| {label} | {row.batch_size} | {row.cases_changed}/{row.cases} | "
                          f"{row.items_changed}/{row.items} | {number(row.max_abs_score_delta)} | "
-                         f"{number(row.min_margin_at_divergence)} | {number(row.min_reference_margin)} | {metric} |")
+                         f"{number(row.min_margin_at_divergence)} | {number(row.min_reference_margin)} | {metric} | "
+                         f"{row.cases_nonfinite}/{row.cases} |")
     return "\n".join(lines)
 
 

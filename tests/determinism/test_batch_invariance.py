@@ -57,4 +57,5 @@ def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, 
         for c in changed[:6])
     assert not changed, f"{len(changed)}/{len(result.cases)} cases changed tokens: {report}"
     # Identical tokens give identical texts, hence the task metric cannot move.
+    # (Non-finite scores are reported in the measurement, not failed: random fp16 models overflow.)
     assert all(row.metric == row.metric_bs1 for row in summary)

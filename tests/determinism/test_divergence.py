@@ -57,6 +57,14 @@ def test_score_delta_handles_suppressed_tokens(a, b, expected):
     assert score_delta(np.array(a), np.array(b)) == expected
 
 
+def test_nan_scores_are_flagged_even_when_tokens_agree():
+    ref = generation([1], [[0.0, 1.0, -math.inf]])
+    overflowed = generation([1], [[math.nan, math.nan, math.nan]])
+    result = compare(ref, overflowed)
+    assert result.identical and result.nonfinite_scores
+    assert not compare(ref, ref).nonfinite_scores  # -inf (a suppressed token) is not an overflow
+
+
 def test_top2_margin():
     assert top2_margin(np.array([0.5, 3.0, -math.inf, 2.5])) == pytest.approx(0.5)
     assert top2_margin(np.array([1.0, -math.inf])) == math.inf
