@@ -82,6 +82,21 @@ def torch_dtype(name: str) -> Any:
     return table[name]
 
 
+def supported_dtypes(device: str) -> tuple[str, ...]:
+    """The dtypes worth sweeping on a device: fp32 everywhere; fp16 and bf16 on CUDA where supported.
+
+    CPUs run half precision through slow emulation paths that say nothing about GPU behaviour, so
+    the CPU class is fp32 only.
+    """
+    if not str(device).startswith("cuda"):
+        return ("fp32",)
+    import torch
+
+    if not torch.cuda.is_available():
+        return ("fp32",)
+    return ("fp32", "bf16", "fp16") if torch.cuda.is_bf16_supported() else ("fp32", "fp16")
+
+
 def trim_at_eos(token_ids: Sequence[int], eos_ids: Sequence[int]) -> list[int]:
     """Generated tokens up to and including the first end-of-sequence token (padding after it dropped)."""
     kept: list[int] = []
