@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from _determinism_runs import SMALL_PLAN, cached_sweep
 
+from evaluators.verdict import attach_determinism
 from runners.fingerprint import atomic_write_text, environment_fingerprint, platform_class
 
 pytestmark = pytest.mark.determinism
@@ -38,7 +39,19 @@ def write_measurement(report_dir: Path, device: str, dtype: str, key: str, resul
                       json.dumps(document, indent=1) + "\n")
 
 
-def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, data_dir, report_dir):
+def attach_to_report(request: pytest.FixtureRequest, device: str, dtype: str, model: str, padding_side: str,
+                     result) -> None:
+    """One row per batch size for the report's Determinism section (``evaluators.verdict.attach_determinism``)."""
+    for row in result.summary():
+        attach_determinism(request.node.user_properties, {
+            "model": model, "platform": platform_class(device, dtype), "dtype": dtype, "padding": padding_side,
+            "batch_size": row.batch_size, "items_changed": row.items_changed, "n_items": row.items,
+            "cases_changed": row.cases_changed, "n_cases": row.cases, "max_abs_logit_delta": row.max_abs_score_delta,
+            "min_margin": row.min_margin_at_divergence, "min_reference_margin": row.min_reference_margin,
+            "wer_bs1": row.metric_bs1, "wer": row.metric, "nonfinite_cases": row.cases_nonfinite})
+
+
+def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, data_dir, report_dir, request):
     model, padding_side = invariance_case
     if use_gpu:
         result = cached_sweep(model, device, dtype, padding_side, str(data_dir), GPU_PLAN["items"],
@@ -48,6 +61,7 @@ def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, 
         result = small_sweep(model, dtype, padding_side)
         expected_sizes = list(SMALL_PLAN["batch_sizes"])
     write_measurement(report_dir, device, dtype, f"{model}-{padding_side}", result)
+    attach_to_report(request, device, dtype, model, padding_side, result)
     summary = result.summary()
     assert [row.batch_size for row in summary] == expected_sizes
     changed = result.changed_cases()
