@@ -13,7 +13,8 @@ Three formats, as described in the repository's ``evaluation/README.md`` and ``d
   ``{"attribute": <track>, "type": <hop>, "results": {<key>: {"instruction", "response", "label"}}}``.
 * ``sakura-judgements`` — ``<name>_judgements.json`` written by ``llm_judge.py``:
   ``{"judge_model", "temperature", "top_p", "max_tokens", "results": {<key>: {"Explanation",
-  "Judgement", "instruction", "response", "label"}}}``. Each item keeps the judge's raw
+  "Judgement", "instruction", "model_response", "label"}}}`` (forks that keep the input's ``response``
+  field are read too). Each item keeps the judge's raw
   ``judgement`` and ``explanation`` in its metadata; ``calculate_acc.py``'s counting is protocol
   J-SAKURA's business, not the importer's. With ``predictions=`` the judgements must cover exactly
   the keys of that prediction file, with the same responses (a judge run over a different or
@@ -262,8 +263,10 @@ def load_judgements(path: str | Path, *, data: object = None,
     items = []
     for key, record in _results(path, top).items():
         record = require_record(path, record, key)
-        instruction, response, label = (require_str(path, record, name, key, allow_none=name == "response")
-                                        for name in RESULT_FIELDS)
+        # llm_judge.py writes the judged output as "model_response"; forks that keep the input's "response" too
+        response_field = "model_response" if "model_response" in record or "response" not in record else "response"
+        instruction, response, label = (require_str(path, record, name, key, allow_none=name == response_field)
+                                        for name in ("instruction", response_field, "label"))
         judgement = require_str(path, record, "Judgement", key)
         explanation = require_str(path, record, "Explanation", key)
         items.append(PredictionItem(

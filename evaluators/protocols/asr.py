@@ -8,7 +8,8 @@ Each protocol reproduces the scoring code of one public repository (cited in ``s
 * ``ASR-QWEN2``     QwenLM/Qwen2-Audio ``eval_audio/evaluate_asr.py`` (one value per ``source``)
 * ``ASR-QWEN1``     QwenLM/Qwen-Audio ``eval_audio/evaluate_asr.py`` (one value per ``source``)
 * ``ASR-AB``        AudioLLMs/AudioBench ``text_normalizer/preprocess_text.py::preprocess_text_asr`` +
-                    ``librispeech_test_clean.py::compute_score``; ``ASR-AB-IMDA4`` its IMDA part 4 variant
+                    ``librispeech_test_clean.py::compute_score``; ``ASR-AB-IMDA4`` its IMDA part 4 variant;
+                    ``ASR-AB-SCORED`` the compute step alone, for AudioBench's already-normalised score files
 * ``ASR-FAIRSEQ``   facebookresearch/fairseq ``fairseq/scoring/wer.py`` (defaults; ``ASR-FAIRSEQ-13A``
                     with ``--wer-tokenizer 13a --wer-lowercase --wer-remove-punct``)
 * ``ASR-CMI``       nicolaus625/CMI-bench ``evaluate.py::compute_wer_cer`` (macro mean)
@@ -338,6 +339,21 @@ ASR_AB_IMDA4 = register(audiobench_protocol(
     "ASR-AB-IMDA4", variant="imda4", script="src/dataset_src/imda_part4_30s_asr_test.py",
     title="AudioLLMs/AudioBench preprocess_text.py::preprocess_text_asr_code_imda_part4 (WN-EN without the "
           "symbol step, Han chars spaced) + imda_part4_30s_asr_test.py::compute_score"))
+
+
+ASR_AB_SCORED = register(Protocol(
+    id="ASR-AB-SCORED", family="asr",
+    title="AudioLLMs/AudioBench librispeech_test_clean.py::compute_score alone, on text AudioBench already "
+          "normalised (the reference/prediction pairs stored in its *_wer_score.json files): jiwer default "
+          "transform, Σ(S+D+I) / Σ(S+D+H)",
+    sources=(Source(AUDIOBENCH, "src/dataset_src/librispeech_test_clean.py", AUDIOBENCH_COMMIT, "compute_score"),),
+    steps=(),
+    metric=ErrorRate("wer", jiwer_words, "word"),
+    aggregation="corpus",
+    params={"input": "audiobench-normalised", "measures": "jiwer S+D+I / S+D+H"},
+    libraries=("jiwer",), spec="protocols.md §2.6 (compute step only)"))
+"""ASR-AB's normaliser is not idempotent (it turns number words it produced back into digits and words
+again), so re-normalising AudioBench's stored text changes the number; this is the compute step alone."""
 
 
 # --- ASR-FAIRSEQ --------------------------------------------------------------------------------------

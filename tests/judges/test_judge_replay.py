@@ -66,12 +66,13 @@ def test_audiobench_log_judge_must_match_protocol(fixtures_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("content", "message"), [
-    ("[]", "expected an object"),
-    ('{"results": []}', "'results'"),
-    ('{"results": {"a.wav": {"Explanation": "x", "Judgement": "correct", "instruction": "q", "label": "l"}}}',
-     "model_response"),
-    ('{"results": {"a.wav": {"Explanation": "x", "Judgement": 1, "instruction": "q", "label": "l", '
-     '"model_response": "r"}}}', "Judgement"),
+    ("[]", "expected a JSON object"),
+    ('{"results": {}}', "judge_model"),
+    ('{"judge_model": "m", "results": []}', "'results'"),
+    ('{"judge_model": "m", "results": {"a.wav": {"Explanation": "x", "Judgement": "correct", "instruction": "q", '
+     '"label": "l"}}}', "model_response"),
+    ('{"judge_model": "m", "results": {"a.wav": {"Explanation": "x", "Judgement": 1, "instruction": "q", '
+     '"label": "l", "model_response": "r"}}}', "Judgement"),
 ])
 def test_bad_sakura_files_name_file_item_and_field(tmp_path: Path, content: str, message: str) -> None:
     path = tmp_path / "bad_judgements.json"

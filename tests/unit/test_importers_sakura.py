@@ -97,3 +97,13 @@ def test_judged_response_must_equal_the_prediction(folder, tmp_path):
                                         ("both single and multi", None), ("", None)])
 def test_hop_of(value, hop):
     assert hop_of(value) == hop
+
+
+def test_official_judgements_field_model_response(fixtures_dir):
+    """SAKURA's llm_judge.py writes the judged output as ``model_response`` (not ``response``)."""
+    path = fixtures_dir / "judges" / "animal_single_fixture_judgements.json"
+    judged = load_predictions(path, "sakura-judgements")
+    assert len(judged) == 6
+    assert all(item.metadata["judgement"] is not None for item in judged)
+    raw = json.loads(path.read_text())["results"]
+    assert {item.id: item.prediction for item in judged} == {key: value["model_response"] for key, value in raw.items()}

@@ -32,6 +32,7 @@ from evaluators.judges.parsing import extract_sakura_judgement
 from evaluators.judges.specs import get_judge_spec
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import read_json, require_list, require_record, require_str
+from evaluators.predictions.sakura import load_judgements
 
 
 class ReplayBackend(JudgeBackend):
@@ -92,35 +93,28 @@ def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
     ``metadata`` (e.g. ``{"track": "Animal", "hop": "single"}``) is attached to every item.
     """
     path = Path(path)
-    data = require_record(path, read_json(path), "top level")
-    results = data.get("results")
-    if not isinstance(results, Mapping):
-        raise PredictionFormatError(path, "expected an object 'results' keyed by audio file", field="results")
+    judged = load_judgements(path)
     items: list[PredictionItem] = []
     replies: dict[str, list[str]] = {}
-    for wav, record in results.items():
-        record = require_record(path, record, wav)
-        instruction = require_str(path, record, "instruction", wav)
-        explanation = require_str(path, record, "Explanation", wav)
-        judgement = require_str(path, record, "Judgement", wav)
-        # llm_judge.py writes "model_response"; some forks keep the input's "response"
-        response_field = "model_response" if "model_response" in record or "response" not in record else "response"
-        item = PredictionItem(id=str(wav), prediction=require_str(path, record, response_field, wav),
-                              references=(require_str(path, record, "label", wav),), prompt=instruction,
-                              metadata={"question": instruction, **(metadata or {})})
+    for judged_item in judged:
+        explanation, judgement = judged_item.metadata["explanation"], judged_item.metadata["judgement"]
+        item = PredictionItem(id=judged_item.id, prediction=judged_item.prediction,
+                              references=judged_item.references, prompt=judged_item.prompt,
+                              metadata={"question": judged_item.prompt, **(metadata or {})})
         reply = f"Explanation: {explanation}\nJudgement: {judgement}"
         reparsed = extract_sakura_judgement(reply)
         if (reparsed.explanation, reparsed.judgement) != (explanation, judgement) and reparsed.matched:
             raise PredictionFormatError(path, "stored Explanation/Judgement cannot come from SAKURA's regex "
-                                              "(they would not re-parse to the same fields)", item=wav)
+                                              "(they would not re-parse to the same fields)", item=item.id)
         items.append(item)
         replies.setdefault(_messages_key(protocol_id, item), []).append(reply)
-    model = data.get("judge_model")
-    decoding = DecodingConfig(temperature=data.get("temperature"), top_p=data.get("top_p"))
+    settings = judged.metadata
+    decoding = DecodingConfig(temperature=settings.get("temperature"), top_p=settings.get("top_p"))
     predictions = PredictionSet(name=path.stem, source=str(path), items=tuple(items),
                                 metadata={"format": "sakura-judgements"})
-    backend = ReplayBackend(replies, model=str(model or "unknown"), source=str(path), reconstructed=True)
-    return ReplayBundle(predictions, backend, decoding, {"max_tokens_recorded": data.get("max_tokens")})
+    backend = ReplayBackend(replies, model=str(settings.get("judge_model") or "unknown"), source=str(path),
+                            reconstructed=True)
+    return ReplayBundle(predictions, backend, decoding, {"max_tokens_recorded": settings.get("max_tokens")})
 
 
 _AB_JUDGES = {"llama3_70b_judge": ("casperhansen/llama-3-70b-instruct-awq", False),
