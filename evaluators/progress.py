@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from typing import IO, TypeVar
 
 from tqdm import tqdm
@@ -54,3 +55,29 @@ def progress(iterable: Iterable[T], total: int | None = None, desc: str = "", *,
     with tqdm(iterable, total=total, desc=desc or None, file=stream if stream is not None else sys.stderr,
               unit=unit, leave=False, mininterval=0.5, dynamic_ncols=True) as bar:
         yield from bar
+
+
+class _Counter:
+    """What :func:`counter` yields: ``advance(n)`` moves the bar (a no-op when bars are off)."""
+
+    def __init__(self, bar: tqdm | None):
+        self._bar = bar
+
+    def advance(self, n: int = 1) -> None:
+        if self._bar is not None:
+            self._bar.update(n)
+
+
+@contextmanager
+def counter(total: int, desc: str = "", *, stream: IO[str] | None = None, unit: str = "it") -> Iterator[_Counter]:
+    """A bar for work that completes through callbacks (e.g. concurrent judge calls), not a loop.
+
+        with counter(len(requests), desc="judging") as bar:
+            backend.complete_all(requests, lambda i, reply: (store(i, reply), bar.advance()))
+    """
+    if not progress_enabled(stream):
+        yield _Counter(None)
+        return
+    with tqdm(total=total, desc=desc or None, file=stream if stream is not None else sys.stderr, unit=unit,
+              leave=False, mininterval=0.5, dynamic_ncols=True) as bar:
+        yield _Counter(bar)

@@ -24,6 +24,7 @@ from typing import Any
 
 from evaluators.errors import PredictionFormatError
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.progress import progress
 from runners.audio import read_wav
 from runners.base import AudioInput, Runner
 
@@ -143,7 +144,8 @@ def run_entries(runner: Runner, entries: Sequence[ManifestEntry], *, batch_size:
         raise ValueError("batch_size must be at least 1")
     facts = runner.describe()
     items: list[PredictionItem] = []
-    for start in range(0, len(entries), batch_size):
+    starts = range(0, len(entries), batch_size)
+    for start in progress(starts, desc=f"inference (batch size {batch_size})", unit="batch"):
         chunk = entries[start:start + batch_size]
         inputs = [AudioInput(id=e.id, waveform=read_wav(e.audio), prompt=e.prompt) for e in chunk]
         for entry, output in zip(chunk, runner.generate(inputs, max_new_tokens), strict=True):

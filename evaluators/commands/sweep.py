@@ -22,6 +22,7 @@ from evaluators.commands._scoring import (
 )
 from evaluators.errors import AudioreproError
 from evaluators.predictions import FORMATS, load_predictions
+from evaluators.progress import progress
 from evaluators.protocols import all_protocols
 from evaluators.protocols.registry import families
 
@@ -42,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     if not protocols:
         raise AudioreproError(f"no protocols for task family {args.task!r}; known: {', '.join(families())}")
     predictions = load_predictions(args.file, args.fmt)
-    scores = [score_or_unavailable(protocol, predictions) for protocol in protocols]
+    scores = [score_or_unavailable(protocol, predictions)
+              for protocol in progress(protocols, desc=f"{args.task} protocols", unit="protocol")]
     if args.json:
         print(json.dumps([score_record(score) for score in scores], indent=2, ensure_ascii=False))
         return 0

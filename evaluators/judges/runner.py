@@ -28,6 +28,7 @@ from evaluators.judges.errors import JudgeBackendError
 from evaluators.judges.specs import ItemVerdict, JudgeSpec, get_judge_spec
 from evaluators.metrics.stats import Interval, bootstrap_interval, wald_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.progress import counter
 from evaluators.protocols.base import Score
 
 
@@ -157,10 +158,19 @@ def _fetch_replies(requests: Sequence[JudgeRequest], spec: JudgeSpec, backend: J
         on_reply(position, reply, store=False)
 
     batch = [requests[index] for index in unique]
-    if spec.backend_error_reply is None:
-        backend.complete_all(batch, on_reply)
-    else:
-        _complete_errors_as_reply(backend, batch, spec.backend_error_reply, on_reply, on_error)
+    with counter(len(batch), desc=f"judging ({backend.model})", unit="call") as bar:
+        def on_reply_counted(position: int, reply: str) -> None:
+            on_reply(position, reply)
+            bar.advance()
+
+        def on_error_counted(position: int, reply: str) -> None:
+            on_error(position, reply)
+            bar.advance()
+
+        if spec.backend_error_reply is None:
+            backend.complete_all(batch, on_reply_counted)
+        else:
+            _complete_errors_as_reply(backend, batch, spec.backend_error_reply, on_reply_counted, on_error_counted)
     missing = [index for index, reply in enumerate(replies) if reply is None]
     if missing:
         raise RuntimeError(f"backend {backend!r} returned no reply for {len(missing)} prompt(s)")

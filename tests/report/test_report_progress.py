@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from evaluators.progress import progress, progress_enabled
+from evaluators.progress import counter, progress, progress_enabled
 
 
 class FakeTerminal(io.StringIO):
@@ -55,3 +55,19 @@ def test_early_break_closes_the_bar():
         if index == 2:
             break
     assert list(progress([], stream=stream)) == []
+
+
+def test_counter_for_callback_driven_work():
+    stream = FakeTerminal()
+    with counter(3, desc="judging", stream=stream) as bar:
+        for _ in range(3):
+            bar.advance()
+    assert "judging" in stream.getvalue() and "0/3" in stream.getvalue()
+
+
+def test_counter_quiet_in_ci(monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    stream = FakeTerminal()
+    with counter(2, desc="judging", stream=stream) as bar:
+        bar.advance(2)
+    assert stream.getvalue() == ""
