@@ -79,6 +79,17 @@ def _handler(server_state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                 server_state.headers.append(dict(self.headers))
                 server_state.active += 1
                 server_state.max_active = max(server_state.max_active, server_state.active)
+            finished = False
+
+            def finish() -> None:
+                # counted as finished *before* the response goes out: once the client has the reply it may
+                # send its next request, which must not overlap this one in ``max_active``
+                nonlocal finished
+                if not finished:
+                    finished = True
+                    with server_state.lock:
+                        server_state.active -= 1
+
             try:
                 behaviour = server_state.next_behaviour()
                 if behaviour.kind == "stall":
@@ -86,13 +97,15 @@ def _handler(server_state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
                     behaviour = Behaviour("reply", content=behaviour.content)
                 if behaviour.kind == "status":
                     payload = behaviour.body.encode()
-                    self.send_response(behaviour.status)
+                    status = behaviour.status
                 else:
                     if behaviour.seconds:
                         time.sleep(behaviour.seconds)
                     payload = behaviour.body.encode() if behaviour.body else json.dumps(
                         {"choices": [{"message": {"role": "assistant", "content": behaviour.content}}]}).encode()
-                    self.send_response(200)
+                    status = 200
+                finish()
+                self.send_response(status)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(payload)))
                 self.end_headers()
@@ -100,8 +113,7 @@ def _handler(server_state: ScriptedServer) -> type[BaseHTTPRequestHandler]:
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (timeout test)
             finally:
-                with server_state.lock:
-                    server_state.active -= 1
+                finish()
 
     return Handler
 
