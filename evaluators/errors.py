@@ -39,6 +39,16 @@ class ProtocolUnavailableError(AudioreproError):
         super().__init__(f"{protocol_id} is unavailable: {reason}")
 
 
+def _where(path: object, label: str, item: object, field: str | None) -> str:
+    """``file, <label> <item>, field 'name'``: the location prefix of a bad-input message."""
+    where = str(path)
+    if item is not None:
+        where += f", {label} {item}"
+    if field is not None:
+        where += f", field {field!r}"
+    return where
+
+
 class PredictionFormatError(AudioreproError, ValueError):
     """A prediction file that cannot be read as promised. Names file, item and field."""
 
@@ -46,12 +56,7 @@ class PredictionFormatError(AudioreproError, ValueError):
         self.path = str(path)
         self.item = item
         self.field = field
-        where = self.path
-        if item is not None:
-            where += f", item {item}"
-        if field is not None:
-            where += f", field {field!r}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{_where(path, 'item', item, field)}: {message}")
 
 
 class GoldenFormatError(AudioreproError, ValueError):
@@ -61,9 +66,4 @@ class GoldenFormatError(AudioreproError, ValueError):
         self.path = str(path)
         self.entry = entry
         self.field = field
-        where = self.path
-        if entry is not None:
-            where += f", entry {entry}"
-        if field is not None:
-            where += f", field {field!r}"
-        super().__init__(f"{where}: {message}")
+        super().__init__(f"{_where(path, 'entry', entry, field)}: {message}")
