@@ -48,7 +48,7 @@ system-deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(APT_PACKAGES)
 
 lint: $(STAMP)
-	$(BIN)/ruff check evaluators runners tests benchmarks
+	$(BIN)/ruff check evaluators runners tests benchmarks golden conftest.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis $(REPORT_DIR)
