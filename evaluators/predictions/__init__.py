@@ -148,10 +148,12 @@ def detect_format(path: str | Path, data: Any = None) -> Format:
     data = sniff(path) if data is None else data
     matches = [fmt for fmt in FORMATS.values() if fmt.detect(data)]
     if not matches:
-        raise PredictionFormatError(path, "format not recognised; pass fmt= one of: " + ", ".join(sorted(FORMATS)))
+        known = ", ".join(sorted(FORMATS))
+        raise PredictionFormatError(path, "format not recognised (fields missing or unexpected); name it with fmt= "
+                                          f"(CLI: --format) to see which field is wrong, one of: {known}")
     if len(matches) > 1:
         raise PredictionFormatError(path, "format is ambiguous (" + ", ".join(f.name for f in matches)
-                                    + "); pass fmt= explicitly")
+                                    + "); name it with fmt= (CLI: --format)")
     return matches[0]
 
 

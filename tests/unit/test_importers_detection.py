@@ -43,7 +43,7 @@ def test_one_line_generic_jsonl_is_detected(tmp_path):
 def test_unrecognised_file_lists_the_formats(tmp_path):
     path = tmp_path / "other.json"
     path.write_text('[{"foo": 1}]')
-    with pytest.raises(PredictionFormatError, match="format not recognised; pass fmt= one of: audiobench-aggregate"):
+    with pytest.raises(PredictionFormatError, match=r"format not recognised .*one of: audiobench-aggregate"):
         load_predictions(path)
 
 
