@@ -53,6 +53,12 @@ class Accuracy(Metric):
         return {"metric": self.name, "match": self.rule}
 
 
+def never_scored(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
+    """The rule of an :class:`Accuracy` whose protocol is registered as unavailable (a judge or an
+    embedding model decides correctness): ``Protocol.score`` refuses such a protocol first."""
+    raise RuntimeError("an unavailable protocol is never scored")
+
+
 def exact_match(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
     """Correct iff the hypothesis equals one of the references exactly (``accuracy_score`` semantics)."""
     return hypothesis in references

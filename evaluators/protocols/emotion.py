@@ -31,6 +31,7 @@ from evaluators.metrics.labels import (
     cmi_substring_correct,
     exact_match,
     iemocap_label,
+    never_scored,
 )
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.protocols.base import Prepared, Score, Source, Step
@@ -151,17 +152,13 @@ LBL_CMI_SUBSTR = register(LabelSetProtocol(
 
 # -- need a judge / an embedding model -------------------------------------------------------------
 
-def _never_scored(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
-    raise RuntimeError("an unavailable protocol is never scored")
-
-
 ER_AB_JUDGE = register(CheckedProtocol(
     id="ER-AB-JUDGE", family="emotion",
     title="AudioBench IEMOCAP/MELD emotion with an LLM judge (J-AB-BINARY), mean(0/1)×100",
     sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/iemocap_emotion_test.py", commit="e991641d4bea",
                     note="also meld_emotion_test.py, meld_sentiment_test.py; judge eval_methods/eval_llama3_70b.py"),),
     steps=(),
-    metric=Accuracy(_never_scored, "llm-judge-binary"),
+    metric=Accuracy(never_scored, "llm-judge-binary"),
     params={"judge": "J-AB-BINARY", "unparseable": "0"},
     spec="protocols.md §7.3",
     unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); score it "
@@ -174,7 +171,7 @@ ER_LTUAS_EMBED = register(CheckedProtocol(
     sources=(Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_iemocap_cla.py", commit="4c15f410bf0c",
                     note="copy of LTU-AS; text-embedding-ada-002 or mean-pooled bert-large-uncased"),),
     steps=(),
-    metric=Accuracy(_never_scored, "embedding-argmax-cosine"),
+    metric=Accuracy(never_scored, "embedding-argmax-cosine"),
     params={"embedding": "text-embedding-ada-002|bert-large-uncased"},
     spec="protocols.md §7.4",
     unavailable="needs an embedding model: the OpenAI embeddings API (text-embedding-ada-002) or a "
