@@ -22,22 +22,25 @@ from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import read_jsonl, require_record, require_str
 
 
-def _rows(path: Path) -> list[tuple[str, dict[str, Any]]]:
-    rows = []
+def _answered_rows(path: Path) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+    """The (id, record) rows of an AIR-Bench result file that have a ``response``, and how many had
+    none (the AIR-Bench scorers skip those rows)."""
+    rows, no_response = [], 0
     for index, record in enumerate(read_jsonl(path)):
         record = dict(require_record(path, record, f"line {index + 1}"))
+        if record.get("response") is None:
+            no_response += 1
+            continue
         rows.append((str(record.get("uniq_id", index)), record))
-    return rows
+    return rows, no_response
 
 
 def load_air_chat_results(path: str | Path) -> PredictionSet:
     """An AIR-Bench chat result file as a prediction set for ``J-AIR-CHAT``."""
     path = Path(path)
-    items, no_response = [], 0
-    for item_id, record in _rows(path):
-        if record.get("response") is None:
-            no_response += 1
-            continue
+    items = []
+    rows, no_response = _answered_rows(path)
+    for item_id, record in rows:
         if record.get("meta_info") is None:
             raise PredictionFormatError(path, "missing meta_info (score_chat.py exits on such rows)", item=item_id,
                                         field="meta_info")
@@ -54,11 +57,9 @@ def load_air_chat_results(path: str | Path) -> PredictionSet:
 def load_air_foundation_results(path: str | Path) -> PredictionSet:
     """An AIR-Bench foundation result file as a prediction set for ``MCQ-AIR`` / ``MCQ-AIR-GPT``."""
     path = Path(path)
-    items, no_response = [], 0
-    for item_id, record in _rows(path):
-        if record.get("response") is None:
-            no_response += 1
-            continue
+    items = []
+    rows, no_response = _answered_rows(path)
+    for item_id, record in rows:
         choices = [require_str(path, record, "choice_a", item_id), require_str(path, record, "choice_b", item_id)]
         for name in ("choice_c", "choice_d"):
             if record.get(name) is not None:
