@@ -21,15 +21,15 @@ Usage:  python golden/import_paper_values.py [--source ../shared/docs/paper-valu
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sys
-import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
 import yaml
+
+from evaluators.atomic import write_text_atomically
 
 HERE = Path(__file__).resolve().parent
 #: libyaml when available (the same YAML, several times faster)
@@ -528,18 +528,6 @@ def dump(document: dict[str, Any]) -> str:
     return head + yaml.dump(document, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=120)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
@@ -557,7 +545,7 @@ def main(argv: list[str] | None = None) -> int:
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             changed.append(path.name)
             if not args.check:
-                write_atomic(path, text)
+                write_text_atomically(path, text)
     print(f"{sum(len(e) for e in generated.values())} entries from {args.source.name}; "
           f"{total} in {len(generated)} files; {'would change' if args.check else 'changed'}: {changed or 'none'}")
     return 1 if args.check and changed else 0

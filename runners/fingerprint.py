@@ -9,12 +9,12 @@ mismatch can be explained by an upgrade rather than by a regression.
 from __future__ import annotations
 
 import json
-import os
 import platform
 import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from evaluators.atomic import write_text_atomically
 
 
 def device_type(device: str) -> str:
@@ -72,16 +72,7 @@ def environment_fingerprint(device: str, dtype: str) -> dict[str, Any]:
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename (never a half-written file)."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(Path(path), text)
 
 
 def write_fingerprint(path: str | Path, fingerprint: dict[str, Any]) -> None:

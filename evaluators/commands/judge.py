@@ -17,10 +17,9 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from evaluators.atomic import write_text_atomically
 from evaluators.judges import (
     DecodingConfig,
     JudgementCache,
@@ -70,15 +69,7 @@ def _decoding(args: argparse.Namespace, default: DecodingConfig) -> DecodingConf
 
 
 def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(data, stream, indent=2, ensure_ascii=False)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False))
 
 
 def _summary(result: JudgeResult) -> str:

@@ -6,7 +6,7 @@
 * :mod:`~evaluators.report.schema`: ``results.schema.json`` validation, :func:`load_results`;
 * :mod:`~evaluators.report.markdown`, :mod:`~evaluators.report.html`, :mod:`~evaluators.report.plots`: renderings;
 * :mod:`~evaluators.report.history`: ``history.jsonl`` (one line per run);
-* :mod:`~evaluators.report.writer` + :mod:`~evaluators.report.atomic`: all-or-nothing writing;
+* :mod:`~evaluators.report.writer` + :mod:`~evaluators.atomic`: all-or-nothing writing;
 * :mod:`~evaluators.report.diff`: what changed status between two reports;
 * :mod:`~evaluators.report.plugin`: the pytest plugin that builds the report from ``paper_values`` results.
 

@@ -1,7 +1,7 @@
 """Write a :class:`Report` to a directory: ``results.json``, ``report.md``, ``index.html``, ``history.jsonl``.
 
 Everything is rendered in memory first, ``results.json`` is validated against its schema, and only
-then are all files written at once (:func:`evaluators.report.atomic.write_files_atomically`): an error
+then are all files written at once (:func:`evaluators.atomic.write_files_atomically`): an error
 anywhere leaves the previous report as it was.
 """
 
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evaluators.report.atomic import write_files_atomically
+from evaluators.atomic import write_files_atomically
 from evaluators.report.history import HISTORY_NAME, history_with, read_history
 from evaluators.report.html import render_html
 from evaluators.report.markdown import render_markdown

@@ -7,7 +7,7 @@ import os
 import pytest
 
 import evaluators.report.writer as writer
-from evaluators.report.atomic import write_files_atomically
+from evaluators.atomic import write_files_atomically
 from evaluators.report.model import Report
 from tests.report.report_samples import make_result
 

@@ -1,4 +1,4 @@
-"""All-or-nothing writing of the report files.
+"""All-or-nothing file writing: the report files, results, fingerprints, golden files.
 
 Every file is first written in full to a temporary file in its target directory and flushed to
 disk; only when *all* of them are written are they moved into place with ``os.replace`` (atomic on
