@@ -15,6 +15,7 @@ signatures are never compared silently.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -145,7 +146,9 @@ class Score:
                    aggregation=protocol.aggregation, available=False, unavailable_reason=reason)
 
 
+@functools.cache
 def _library_version(name: str) -> str:
+    """Installed version of a distribution (looked up once per process: signatures are built per score)."""
     try:
         return importlib_metadata.version(name)
     except importlib_metadata.PackageNotFoundError:
