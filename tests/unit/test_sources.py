@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import lzma
+import re
 import urllib.error
 from pathlib import Path
 
@@ -25,13 +27,27 @@ def entry_for(file: str, content: bytes, **overrides) -> sources.SourceFile:
 
 
 @pytest.fixture
-def fake_manifest(monkeypatch):
-    """Replace the packaged manifest with two small entries whose bytes the test knows."""
+def fake_manifest(monkeypatch, tmp_path_factory):
+    """Replace the packaged manifest with two small entries whose bytes the test knows.
+
+    The cache and the shipped folder are empty folders of the test's own, so nothing on this machine
+    (a real cache, the package's shipped sets) can stand in for a missing file.
+    """
     entries = (entry_for("set/one.json", CONTENT), entry_for("set/two.json", OTHER))
     monkeypatch.setattr(sources, "_packaged_manifest", lambda: entries)
+    monkeypatch.setenv(sources.CACHE_ENV, str(tmp_path_factory.mktemp("cache")))
+    monkeypatch.setattr(sources, "SHIPPED_DIR", tmp_path_factory.mktemp("shipped"))
     sources.clear_checksum_cache()
     yield entries
     sources.clear_checksum_cache()
+
+
+def ship(relative: str, content: bytes) -> Path:
+    """Put an xz copy of ``content`` into the (fake) shipped folder as ``relative``."""
+    path = sources.SHIPPED_DIR / (relative + sources.SHIPPED_SUFFIX)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(lzma.compress(content))
+    return path
 
 
 class FakeResponse(io.BytesIO):
@@ -57,7 +73,7 @@ def files_under(folder: Path) -> list[Path]:
 
 def test_packaged_manifest_is_valid_and_complete():
     entries = sources.manifest()
-    assert len(entries) == 80
+    assert len(entries) == 113
     assert len({e.file for e in entries}) == len(entries)
     first = sources.manifest_entry("audiobench/a24087b/salmonn_7b/librispeech_test_clean.json")
     assert first.repo == "AudioLLMs/AudioBench"
@@ -143,6 +159,98 @@ def test_missing_file_message_names_file_origin_and_fetch(tmp_path, fake_manifes
 def test_no_data_dir_is_a_missing_data_error(fake_manifest):
     with pytest.raises(sources.MissingDataError, match="no data directory.*audiorepro fetch"):
         sources.resolve(None, "set/one.json")
+
+
+# --- shipped (permissively licensed) sets ---------------------------------------------------------
+
+def test_shipped_copy_is_unpacked_into_the_cache_once_and_verified(fake_manifest, monkeypatch):
+    ship("set/one.json", CONTENT)
+    path = sources.resolve(None, "set/one.json")
+    assert path == sources.default_cache_dir().resolve() / "set" / "one.json"
+    assert path.read_bytes() == CONTENT
+    unpacked = []
+    monkeypatch.setattr(sources, "_unpack_shipped", lambda *args: unpacked.append(args))
+    assert sources.resolve(None, "set/one.json") == path and unpacked == []  # the cache copy is used from now on
+    assert [entry.file for entry in sources.shipped()] == ["set/one.json"]
+
+
+def test_data_dir_comes_before_cache_and_shipped_copy(tmp_path, fake_manifest):
+    ship("set/one.json", CONTENT)
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "one.json").write_bytes(CONTENT)
+    assert sources.resolve(tmp_path, "set/one.json") == (tmp_path / "set" / "one.json").resolve()
+    assert sources.resolve(tmp_path, "set/one.json").parent.parent == tmp_path.resolve()
+    # a file missing from the data directory is still found where it ships
+    (tmp_path / "set" / "one.json").unlink()
+    assert sources.resolve(tmp_path, "set/one.json").read_bytes() == CONTENT
+
+
+def test_damaged_copy_in_the_data_dir_is_reported_not_replaced(tmp_path, fake_manifest):
+    ship("set/one.json", CONTENT)
+    (tmp_path / "set").mkdir()
+    (tmp_path / "set" / "one.json").write_bytes(CONTENT[:-1] + b"!")
+    with pytest.raises(sources.ChecksumError, match="sha256"):
+        sources.resolve(tmp_path, "set/one.json")
+
+
+def test_damaged_cache_copy_of_a_shipped_file_is_unpacked_again(fake_manifest):
+    ship("set/one.json", CONTENT)
+    cached = sources.default_cache_dir() / "set" / "one.json"
+    cached.parent.mkdir(parents=True)
+    cached.write_bytes(b"truncated")
+    assert sources.resolve(None, "set/one.json").read_bytes() == CONTENT
+
+
+def test_damaged_shipped_copy_is_refused_and_leaves_no_file(fake_manifest):
+    ship("set/one.json", OTHER)  # decompresses to other bytes than the manifest's
+    with pytest.raises(sources.ChecksumError, match="shipped copy .* does not decompress to set/one.json"):
+        sources.resolve(None, "set/one.json")
+    assert files_under(sources.default_cache_dir()) in ([], [sources.default_cache_dir() / "set"])
+
+
+def test_fetch_missing_only_skips_what_ships(tmp_path, fake_manifest):
+    ship("set/one.json", CONTENT)
+    calls: list[str] = []
+    results = sources.fetch(None, tmp_path, opener=serving({fake_manifest[1].url: OTHER}, calls), missing_only=True)
+    assert [(r.entry.file, r.status) for r in results] == [("set/one.json", "available"), ("set/two.json", "downloaded")]
+    assert calls == [fake_manifest[1].url]
+
+
+def test_redistributable_licences():
+    def licensed(text):
+        return sources.redistributable(entry_for("x.json", CONTENT, license=text))
+    assert licensed("Apache-2.0") and licensed("CC BY 4.0 (README)")
+    assert licensed("AudioBench LICENSE at this commit: Apache-2.0 (the repository switched to Creative Commons "
+                    "NonCommercial in 4a2f375, 2024-08-31)")
+    assert not licensed("AudioBench LICENSE: Creative Commons NonCommercial (code)")
+    assert not licensed("no LICENSE file; audio from Common Voice (CC0)") and not licensed("MIT-like, unclear")
+
+
+# --- the sets shipped in this package -------------------------------------------------------------
+
+def test_package_ships_exactly_the_redistributable_files():
+    shipped = {path.relative_to(sources.SHIPPED_DIR).as_posix().removesuffix(".xz")
+               for path in sources.SHIPPED_DIR.rglob("*.xz")}
+    redistributable = {entry.file for entry in sources.manifest() if sources.redistributable(entry)}
+    assert shipped == redistributable
+    assert len(shipped) == 40
+    assert not any("NonCommercial" in sources.manifest_entry(f).license and "at this commit: Apache-2.0" not in
+                   sources.manifest_entry(f).license for f in shipped)
+
+
+def test_every_shipped_file_decompresses_to_its_manifest_bytes():
+    for entry in sources.shipped():
+        data = lzma.decompress(sources.shipped_copy(entry).read_bytes())
+        assert len(data) == entry.bytes and hashlib.sha256(data).hexdigest() == entry.sha256, entry.file
+
+
+def test_shipped_sets_carry_licence_and_attribution():
+    readme = (sources.SHIPPED_DIR / "README.md").read_text(encoding="utf-8")
+    for repo in {entry.repo for entry in sources.shipped()}:
+        assert f"`{repo}`" in readme, repo
+    for licence_file in re.findall(r"`(LICENSES/[^`]+)`", readme):
+        assert "Apache License" in (sources.SHIPPED_DIR / licence_file).read_text(encoding="utf-8")
+    assert "CC BY 4.0" in readme and "creativecommons.org/licenses/by/4.0" in readme
 
 
 @pytest.mark.parametrize("content, what", [
