@@ -1,13 +1,17 @@
 """Public prediction sets: where each file comes from, where it lives here, and proof it is the same file.
 
-The project never contains the public files (their licences differ; AudioBench logs are non-commercial).
-``evaluators/data/manifest.yaml`` (a mirror of ``public-predictions/MANIFEST.yaml``) names, for each
-file, the repository, commit and path it was taken from, its size and its sha256. This module
+``evaluators/data/manifest.yaml`` (a copy of the data folder's ``MANIFEST.yaml``) names, for each file, the
+repository, commit and path it was taken from, its size, its sha256 and its licence. Licences differ:
+permissively licensed files (Apache-2.0, CC BY) **ship inside the package**, xz-compressed, under
+``evaluators/data/shipped/`` with their licences and attribution, so a fresh offline machine gives real
+verdicts; non-commercial ones (most AudioBench logs, SAKURA) never enter the project and are read from a data
+directory or downloaded. This module
 
 * finds the **data directory**: an explicit path (``--data-dir``), else ``$AUDIOREPRO_DATA``, else the
   user cache (``$AUDIOREPRO_CACHE`` or ``~/.cache/audiorepro/public-predictions``) if it holds files;
-* **resolves** a manifest file inside it, checking existence, size and sha256 (hashed once per process
-  per file version), so a test never scores a truncated or edited copy;
+* **resolves** a manifest file, looking in that order — the data directory, the cache, the shipped copy
+  (decompressed into the cache once) — and checking size and sha256 (hashed once per process per file
+  version), so a test never scores a truncated or edited copy, and every source gives the same bytes;
 * **fetches** missing files from ``https://raw.githubusercontent.com/<repo>/<commit>/<path>`` into the
   cache: each download goes to a temporary file, is checked against the manifest and only then renamed
   into place, so a failure leaves nothing behind.
@@ -18,6 +22,7 @@ Errors say which file, where it comes from (repo, commit, path) and how to get i
 from __future__ import annotations
 
 import hashlib
+import lzma
 import os
 import tempfile
 import threading
@@ -35,6 +40,9 @@ from evaluators.errors import AudioreproError
 
 #: the packaged manifest (metadata only)
 MANIFEST_PATH = Path(__file__).resolve().parent / "data" / "manifest.yaml"
+#: permissively licensed public files shipped with the package: ``<manifest file>.xz`` (see its README.md)
+SHIPPED_DIR = Path(__file__).resolve().parent / "data" / "shipped"
+SHIPPED_SUFFIX = ".xz"
 #: environment variable naming the data directory
 DATA_ENV = "AUDIOREPRO_DATA"
 #: environment variable naming the download cache
@@ -64,7 +72,11 @@ class ChecksumError(SourceError):
 
 
 class FetchError(SourceError):
-    """A download failed (offline, HTTP error, timeout); nothing was written."""
+    """A download failed (offline, HTTP error, timeout); nothing was written. ``reason``: the short cause."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason or message
 
 
 @dataclass(frozen=True)
@@ -94,8 +106,8 @@ class SourceFile:
 
 
 def _how_to_get(entry: SourceFile) -> str:
-    return (f"it is {entry.origin} ({entry.bytes} bytes, sha256 {entry.sha256}); "
-            f"get it with `audiorepro fetch {entry.file}` (downloads {entry.url} into the cache), "
+    return (f"it is {entry.origin} ({entry.bytes} bytes, sha256 {entry.sha256}, licence: {entry.license}); "
+            f"get it with `audiorepro fetch` (downloads it from {entry.url} into the cache), "
             f"or point --data-dir / ${DATA_ENV} at a folder that holds it")
 
 
@@ -253,19 +265,130 @@ def check_file(path: Path, entry: SourceFile) -> None:
                             f"or edited copy of {entry.file}; " + _how_to_get(entry))
 
 
-def resolve(data_dir: str | Path | None, relative_path: str | Path) -> Path:
-    """The verified path of manifest file ``relative_path`` inside ``data_dir``.
+#: licences under which a public file may ship inside the package (with its licence text and attribution)
+PERMISSIVE_LICENSES = ("Apache-2.0", "CC BY 4.0")
 
-    Raises ``ManifestError`` (not in the manifest), ``MissingDataError`` (no data dir, or the file is
-    absent) or ``ChecksumError`` (size or sha256 differ). Each file is hashed once per process.
+
+def redistributable(entry: SourceFile) -> bool:
+    """Whether ``entry``'s licence lets the package carry it: Apache-2.0 or CC BY, never NonCommercial.
+
+    The manifest's licence text starts with the licence id, or says ``LICENSE at this commit: <id>`` where a
+    repository changed licence later (AudioBench: Apache-2.0 until 4a2f375, Creative Commons NonCommercial
+    after).
+    """
+    text = entry.license
+    for licence in PERMISSIVE_LICENSES:
+        if text.startswith(licence) or f"at this commit: {licence}" in text:
+            return True
+    return False
+
+
+def shipped_copy(entry: SourceFile) -> Path | None:
+    """The compressed copy of ``entry`` shipped with the package, or ``None`` (not permissively licensed)."""
+    path = SHIPPED_DIR / (entry.file + SHIPPED_SUFFIX)
+    return path if path.is_file() else None
+
+
+def shipped() -> list[SourceFile]:
+    """The manifest files that ship with the package, in manifest order."""
+    return [entry for entry in _packaged_manifest() if shipped_copy(entry) is not None]
+
+
+def _unpack_shipped(entry: SourceFile, target: Path) -> Path:
+    """Decompress the shipped copy of ``entry`` to ``target`` (temp file, sha256 check, rename).
+
+    Raises ``OSError`` when ``target``'s folder is not writable and ``ChecksumError`` when the package's copy
+    does not decompress to the manifest's bytes (a damaged install).
+    """
+    source = shipped_copy(entry)
+    assert source is not None
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle = tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", suffix=".part", delete=False)
+    temp = Path(handle.name)
+    try:
+        with handle, lzma.open(source, "rb") as packed:
+            for chunk in iter(lambda: packed.read(_CHUNK), b""):
+                handle.write(chunk)
+        check_file(temp, entry)
+        os.replace(temp, target)
+    except (ChecksumError, lzma.LZMAError, EOFError) as error:
+        raise ChecksumError(f"the shipped copy {source} does not decompress to {entry.file} ({error}): "
+                            f"reinstall audiorepro") from None
+    finally:
+        temp.unlink(missing_ok=True)
+    return target
+
+
+def pack_shipped(data_dir: str | Path, out_dir: Path | None = None) -> list[SourceFile]:
+    """(Re)write the compressed copies of every redistributable manifest file from a verified data directory.
+
+    Maintainer tool behind ``audiorepro data pack`` (``out_dir`` defaults to :data:`SHIPPED_DIR`); the
+    licences and attribution in its ``README.md`` are kept by hand. Files that are not redistributable are never written (and removed if present).
+    """
+    out_dir = SHIPPED_DIR if out_dir is None else out_dir
+    packed = []
+    for entry in _packaged_manifest():
+        target = out_dir / (entry.file + SHIPPED_SUFFIX)
+        if not redistributable(entry):
+            target.unlink(missing_ok=True)
+            continue
+        source = resolve(data_dir, entry.file)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temp = target.with_name(target.name + ".part")
+        with open(source, "rb") as raw, lzma.open(temp, "wb", preset=9 | lzma.PRESET_EXTREME) as out:
+            for chunk in iter(lambda: raw.read(_CHUNK), b""):
+                out.write(chunk)
+        os.replace(temp, target)
+        packed.append(entry)
+    return packed
+
+
+def _unpack_dirs() -> list[Path]:
+    """Where shipped files are decompressed: the cache, else (not writable) a per-user temp folder."""
+    fallback = Path(tempfile.gettempdir()) / f"audiorepro-{os.getuid()}" / "public-predictions"
+    return [default_cache_dir().resolve(), fallback]
+
+
+def resolve(data_dir: str | Path | None, relative_path: str | Path) -> Path:
+    """The verified path of manifest file ``relative_path``: data directory, then cache, then shipped copy.
+
+    A copy found in ``data_dir`` must match the manifest (else ``ChecksumError``: a damaged copy is
+    reported, never skipped over). A file that is in neither the data directory nor the cache is taken from
+    the package when it ships there, decompressed into the cache once (a damaged cache copy of a shipped
+    file is decompressed again). Raises ``ManifestError`` (not in the manifest) or ``MissingDataError``
+    (nowhere on this machine; the message says how to get it). Each file is hashed once per process.
     """
     entry = manifest_entry(relative_path)
-    if data_dir is None:
-        raise MissingDataError(f"no data directory is configured, so {entry.file} cannot be read; "
-                               + _how_to_get(entry))
-    path = Path(data_dir).expanduser().resolve() / entry.file
-    check_file(path, entry)
-    return path
+    unpack_dirs = _unpack_dirs()
+    folders = [Path(data_dir).expanduser().resolve()] if data_dir is not None else []
+    folders += [folder for folder in unpack_dirs if folder not in folders]
+    for folder in folders:
+        path = folder / entry.file
+        if not path.is_file():
+            continue
+        try:
+            check_file(path, entry)
+        except ChecksumError:
+            if folder not in unpack_dirs or shipped_copy(entry) is None:
+                raise
+            return _unpack_shipped(entry, path)
+        return path
+    if shipped_copy(entry) is not None:
+        try:
+            return _unpack_shipped(entry, unpack_dirs[0] / entry.file)
+        except OSError:  # the cache is not writable: a private temp folder instead
+            return _unpack_shipped(entry, unpack_dirs[1] / entry.file)
+    where = "no data directory is configured and it is " if data_dir is None else "it is "
+    raise MissingDataError(f"{entry.file} is not on this machine ({where}not in {', '.join(map(str, folders))}; "
+                           f"audiorepro ships only the permissively licensed sets); " + _how_to_get(entry))
+
+
+def available(data_dir: str | Path | None, relative_path: str | Path) -> bool:
+    """Whether :func:`resolve` can give ``relative_path`` without a download (any copy of it, unverified)."""
+    entry = manifest_entry(relative_path)
+    folders = [Path(data_dir).expanduser()] if data_dir is not None else []
+    return shipped_copy(entry) is not None or any((folder / entry.file).is_file()
+                                                  for folder in folders + _unpack_dirs())
 
 
 @dataclass(frozen=True)
@@ -339,13 +462,14 @@ def _download(entry: SourceFile, target: Path, opener: Opener, timeout: float) -
                         handle.write(chunk)
             except urllib.error.HTTPError as error:
                 raise FetchError(f"could not download {entry.file} from {entry.url}: HTTP {error.code} "
-                                 f"{error.reason}; nothing was written") from None
+                                 f"{error.reason}; nothing was written",
+                                 f"HTTP {error.code} from {entry.url}") from None
             except (urllib.error.URLError, OSError) as error:  # offline, DNS, refused, timeout
                 reason = getattr(error, "reason", error)
                 raise FetchError(f"could not download {entry.file} from {entry.url}: {reason} (offline?). "
                                  f"Nothing was written. Without network, copy the file ({entry.origin}, "
                                  f"sha256 {entry.sha256}) to {target} or set --data-dir / ${DATA_ENV} "
-                                 f"to a folder that holds it") from None
+                                 f"to a folder that holds it", f"{reason}: offline?") from None
         if size != entry.bytes or digest.hexdigest() != entry.sha256:
             raise ChecksumError(f"download of {entry.file} from {entry.url} gave {size} bytes with sha256 "
                                 f"{digest.hexdigest()}, the manifest says {entry.bytes} bytes, sha256 "
@@ -362,18 +486,25 @@ def _download(entry: SourceFile, target: Path, opener: Opener, timeout: float) -
 
 
 def fetch(relative_paths: Iterable[str] | None = None, cache_dir: str | Path | None = None, *,
-          opener: Opener = urllib.request.urlopen, timeout: float = DOWNLOAD_TIMEOUT_S) -> list[FetchResult]:
+          opener: Opener = urllib.request.urlopen, timeout: float = DOWNLOAD_TIMEOUT_S,
+          missing_only: bool = False, data_dir: str | Path | None = None,
+          wrap: Callable[[list[SourceFile]], Iterable[SourceFile]] = iter) -> list[FetchResult]:
     """Download the named (default: all) manifest files that are missing or damaged in ``cache_dir``.
 
     ``cache_dir`` defaults to :func:`default_cache_dir`. Files already present with the right sha256
-    are left alone. The first failure raises (``FetchError`` or ``ChecksumError``); files completed
-    before it stay (each one verified), the failing one leaves nothing behind.
+    are left alone. With ``missing_only``, files this machine already has — in ``data_dir``, the cache
+    or the package (:func:`available`) — are not downloaded either (status ``available``). The first
+    failure raises (``FetchError`` or ``ChecksumError``); files completed before it stay (each one
+    verified), the failing one leaves nothing behind. ``wrap`` wraps the loop (a progress bar).
     """
     entries = _select(relative_paths)
     base = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     results = []
-    for entry in entries:
+    for entry in wrap(entries):
         target = base / entry.file
+        if missing_only and not target.is_file() and available(data_dir, entry.file):
+            results.append(FetchResult(entry, target, "available"))
+            continue
         try:
             check_file(target, entry)
         except (MissingDataError, ChecksumError):
@@ -386,8 +517,8 @@ def fetch(relative_paths: Iterable[str] | None = None, cache_dir: str | Path | N
 
 
 __all__ = [
-    "CACHE_ENV", "DATA_ENV", "MANIFEST_PATH", "ChecksumError", "FetchError", "FetchResult", "ManifestError",
-    "MissingDataError", "SourceError", "SourceFile", "Verification", "check_file", "clear_checksum_cache",
-    "data_dir_from_env", "default_cache_dir", "fetch", "load_manifest", "locate_data_dir", "manifest",
-    "manifest_entry", "parse_manifest", "resolve", "sha256_of", "verify",
+    "CACHE_ENV", "DATA_ENV", "MANIFEST_PATH", "PERMISSIVE_LICENSES", "SHIPPED_DIR", "ChecksumError", "FetchError", "FetchResult",
+    "ManifestError", "MissingDataError", "SourceError", "SourceFile", "Verification", "available", "check_file",
+    "clear_checksum_cache", "data_dir_from_env", "default_cache_dir", "fetch", "load_manifest", "locate_data_dir",
+    "manifest", "manifest_entry", "pack_shipped", "parse_manifest", "redistributable", "resolve", "sha256_of", "shipped", "shipped_copy", "verify",
 ]

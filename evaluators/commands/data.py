@@ -1,7 +1,11 @@
-"""``audiorepro data verify``: check every manifest file's size and sha256 in the data directory.
+"""``audiorepro data verify|pack``: check the data directory; rebuild the shipped (permissively licensed) copies.
 
-The data directory is ``--data-dir``, else ``$AUDIOREPRO_DATA``, else the download cache. Exit status 0
-when every checked file is present and intact, 1 otherwise (each problem is listed).
+``verify``: every manifest file's size and sha256 in the data directory (``--data-dir``, else
+``$AUDIOREPRO_DATA``, else the download cache). Exit status 0 when every checked file is present and intact,
+1 otherwise (each problem is listed).
+
+``pack`` (maintainers): rewrite ``evaluators/data/shipped/`` from a data directory — the xz-compressed copy
+of every manifest file whose licence is Apache-2.0 or CC BY (``sources.redistributable``), nothing else.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     verify.add_argument("--data-dir", default=None,
                         help=f"data directory (default: ${sources.DATA_ENV}, then the cache)")
     verify.set_defaults(func=run_verify)
+    pack = actions.add_parser("pack", help="rebuild evaluators/data/shipped/ from a data directory (maintainers)")
+    pack.add_argument("--data-dir", required=True, help="a data directory holding every redistributable file")
+    pack.set_defaults(func=run_pack)
 
 
 def run_verify(args: argparse.Namespace) -> int:
@@ -32,3 +39,11 @@ def run_verify(args: argparse.Namespace) -> int:
         print(f"{result.status:>8}  {result.entry.file}  ({result.entry.origin}) {result.detail}")
     print(f"{len(results) - len(bad)} of {len(results)} files ok in {data_dir}")
     return 1 if bad else 0
+
+
+def run_pack(args: argparse.Namespace) -> int:
+    data_dir = sources.locate_data_dir(args.data_dir)
+    packed = sources.pack_shipped(data_dir)
+    size = sum((sources.SHIPPED_DIR / (entry.file + sources.SHIPPED_SUFFIX)).stat().st_size for entry in packed)
+    print(f"{len(packed)} redistributable files packed into {sources.SHIPPED_DIR} ({size / 1e6:.1f} MB compressed)")
+    return 0
