@@ -70,8 +70,8 @@ def data_dir(request: pytest.FixtureRequest) -> Path | None:
 def require_data_dir(data_dir: Path | None) -> Path:
     """The data directory; skips the test with a precise reason when it is absent."""
     if data_dir is None:
-        pytest.skip("no public prediction data: set AUDIOREPRO_DATA or pass --data-dir "
-                    "(e.g. ../shared/public-predictions, or run `audiorepro fetch`)")
+        pytest.skip("no public prediction data directory: run `audiorepro fetch` (needs network), "
+                    "or set AUDIOREPRO_DATA / pass --data-dir to a folder holding the public prediction sets")
     return data_dir
 
 

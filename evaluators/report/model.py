@@ -153,12 +153,21 @@ class Report:
             titled[title] = results
         return titled
 
+    def missing_data(self) -> list[PaperValueResult]:
+        """Numbers that have public predictions which were not on this machine (not shipped, not fetched)."""
+        return [result for result in self.results if result.status == "no_predictions" and result.prediction_file]
+
     def data_warning(self) -> str | None:
-        """A headline warning when the run had no prediction data at all (every number then skips)."""
-        if self.results and "data_dir" in self.run and not self.run.get("data_dir"):
-            return ("No prediction data directory was found (AUDIOREPRO_DATA, --data-dir or the `audiorepro fetch` "
-                    "cache): every number that has public predictions was skipped.")
-        return None
+        """What was not measured for want of data, and the one command that fixes it (None when nothing)."""
+        missing = self.missing_data()
+        if not missing:
+            return None
+        files = {result.prediction_file for result in missing}
+        return (f"{len(missing)} published numbers with public predictions were not measured: their {len(files)} "
+                f"prediction files are not on this machine (audiorepro ships only the permissively licensed sets; "
+                f"the others, e.g. AudioBench's non-commercial logs, are downloaded on demand). "
+                f"Run `audiorepro fetch` with network (or set AUDIOREPRO_DATA to a folder holding them), then "
+                f"`make report` again.")
 
     def is_empty(self) -> bool:
         return not self.results and not self.determinism and not self.skipped_tests

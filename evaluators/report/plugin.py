@@ -166,6 +166,8 @@ class ReportCollector:
                         f"{counts['changed']} changed vs golden expectation")
         if report.determinism:
             self.summary += f"; {len(report.determinism)} determinism records"
+        if report.data_warning():
+            self.summary += f"\naudiorepro report: {report.data_warning()}"
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.summary:

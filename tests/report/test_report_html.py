@@ -150,6 +150,7 @@ def test_rendering_is_deterministic(sample_report):
 
 
 def test_data_warning_shown():
-    report = Report(results=[make_result("a", "no_predictions")], run={"data_dir": None})
+    report = Report(results=[make_result("a", "no_predictions", prediction_file="audiobench/x.json")],
+                    run={"data_dir": None})
     assert 'id="data-warning"' in render_html(report)
     assert 'id="data-warning"' not in render_html(Report(results=[make_result("a")], run={"data_dir": "/d"}))

@@ -96,12 +96,13 @@ def test_nan_and_numpy_values_in_results_become_valid_json():
     validate_results(data)
 
 
-def test_data_warning_only_when_the_run_had_no_data():
-    results = [make_result("a", "no_predictions")]
-    assert "No prediction data directory" in Report(results=results, run={"data_dir": None}).data_warning()
-    assert Report(results=results, run={"data_dir": "/data"}).data_warning() is None
-    assert Report(results=results).data_warning() is None  # re-rendered files without run facts: no guess
-
+def test_data_warning_names_what_was_not_measured_and_the_fix():
+    missing = [make_result(name, "no_predictions", prediction_file=f"audiobench/e991641/{name}.json") for name in "ab"]
+    warning = Report(results=[*missing, make_result("c")], run={"data_dir": None}).data_warning()
+    assert warning.startswith("2 published numbers with public predictions were not measured: their 2 prediction")
+    assert "`audiorepro fetch`" in warning and "shared" not in warning  # no path of any particular machine
+    # numbers without any public predictions are not a data problem; neither is a complete run
+    assert Report(results=[make_result("a", "no_predictions"), make_result("c")]).data_warning() is None
 
 @pytest.mark.parametrize(("published", "interval", "verdict"), [
     (49.2, (44.0, 50.25), "within noise"), (55.58, (52.0, 55.0), "outside noise"), (10.0, None, None),
