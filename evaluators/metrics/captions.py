@@ -436,10 +436,9 @@ class NltkMeteor(MeanScore):
         self.name = "nltk-meteor"
 
     def unavailable_reason(self) -> str | None:
-        reason = wordnet_unavailable_reason()
-        if reason is None and self.needs_punkt:
-            reason = punkt_unavailable_reason()
-        return reason
+        """Every missing piece at once (WordNet, and punkt where the tokeniser needs it), ``None`` when none."""
+        reasons = [wordnet_unavailable_reason(), punkt_unavailable_reason() if self.needs_punkt else None]
+        return "; and ".join(reason for reason in reasons if reason) or None
 
     def item_stats(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> list[float]:
         return [nltk_meteor([self.tokenize(ref) for ref in references], self.tokenize(hypothesis)), 1.0]
