@@ -10,7 +10,7 @@ directory or downloaded. This module
 * finds the **data directory**: an explicit path (``--data-dir``), else ``$AUDIOREPRO_DATA``, else the
   user cache (``$AUDIOREPRO_CACHE`` or ``~/.cache/audiorepro/public-predictions``) if it holds files;
 * **resolves** a manifest file, looking in that order — the data directory, the cache, the shipped copy
-  (decompressed into the cache once) — and checking size and sha256 (hashed once per process per file
+  (decompressed beside the cache once) — and checking size and sha256 (hashed once per process per file
   version), so a test never scores a truncated or edited copy, and every source gives the same bytes;
 * **fetches** missing files from ``https://raw.githubusercontent.com/<repo>/<commit>/<path>`` into the
   cache: each download goes to a temporary file, is checked against the manifest and only then renamed
@@ -344,24 +344,28 @@ def pack_shipped(data_dir: str | Path, out_dir: Path | None = None) -> list[Sour
 
 
 def _unpack_dirs() -> list[Path]:
-    """Where shipped files are decompressed: the cache, else (not writable) a per-user temp folder."""
-    fallback = Path(tempfile.gettempdir()) / f"audiorepro-{os.getuid()}" / "public-predictions"
-    return [default_cache_dir().resolve(), fallback]
+    """Where shipped files are decompressed: beside the cache (``<cache>-shipped``), else a per-user temp folder.
+
+    Not the cache itself: a cache holding only the shipped subset must not pass for a complete data
+    directory (:func:`data_dir_from_env`), so tests that need the other files still skip, naming them.
+    """
+    cache = default_cache_dir().resolve()
+    fallback = Path(tempfile.gettempdir()) / f"audiorepro-{os.getuid()}" / "public-predictions-shipped"
+    return [cache.with_name(cache.name + "-shipped"), fallback]
 
 
 def resolve(data_dir: str | Path | None, relative_path: str | Path) -> Path:
     """The verified path of manifest file ``relative_path``: data directory, then cache, then shipped copy.
 
-    A copy found in ``data_dir`` must match the manifest (else ``ChecksumError``: a damaged copy is
-    reported, never skipped over). A file that is in neither the data directory nor the cache is taken from
-    the package when it ships there, decompressed into the cache once (a damaged cache copy of a shipped
-    file is decompressed again). Raises ``ManifestError`` (not in the manifest) or ``MissingDataError``
+    A copy found in ``data_dir`` or the cache must match the manifest (else ``ChecksumError``: a damaged
+    copy is reported, never skipped over). A file that is in neither is taken from the package when it
+    ships there, decompressed once beside the cache (a damaged decompressed copy is decompressed again). Raises ``ManifestError`` (not in the manifest) or ``MissingDataError``
     (nowhere on this machine; the message says how to get it). Each file is hashed once per process.
     """
     entry = manifest_entry(relative_path)
     unpack_dirs = _unpack_dirs()
     folders = [Path(data_dir).expanduser().resolve()] if data_dir is not None else []
-    folders += [folder for folder in unpack_dirs if folder not in folders]
+    folders += [folder for folder in (default_cache_dir().resolve(), *unpack_dirs) if folder not in folders]
     for folder in folders:
         path = folder / entry.file
         if not path.is_file():
@@ -388,7 +392,7 @@ def available(data_dir: str | Path | None, relative_path: str | Path) -> bool:
     entry = manifest_entry(relative_path)
     folders = [Path(data_dir).expanduser()] if data_dir is not None else []
     return shipped_copy(entry) is not None or any((folder / entry.file).is_file()
-                                                  for folder in folders + _unpack_dirs())
+                                                  for folder in [*folders, default_cache_dir()])
 
 
 @dataclass(frozen=True)

@@ -163,14 +163,16 @@ def test_no_data_dir_is_a_missing_data_error(fake_manifest):
 
 # --- shipped (permissively licensed) sets ---------------------------------------------------------
 
-def test_shipped_copy_is_unpacked_into_the_cache_once_and_verified(fake_manifest, monkeypatch):
+def test_shipped_copy_is_unpacked_beside_the_cache_once_and_verified(fake_manifest, monkeypatch):
     ship("set/one.json", CONTENT)
     path = sources.resolve(None, "set/one.json")
-    assert path == sources.default_cache_dir().resolve() / "set" / "one.json"
+    cache = sources.default_cache_dir().resolve()
+    assert path == cache.with_name(cache.name + "-shipped") / "set" / "one.json"
     assert path.read_bytes() == CONTENT
+    assert sources.data_dir_from_env() is None  # the unpacked shipped subset is not a data directory
     unpacked = []
     monkeypatch.setattr(sources, "_unpack_shipped", lambda *args: unpacked.append(args))
-    assert sources.resolve(None, "set/one.json") == path and unpacked == []  # the cache copy is used from now on
+    assert sources.resolve(None, "set/one.json") == path and unpacked == []  # the unpacked copy is used from now on
     assert [entry.file for entry in sources.shipped()] == ["set/one.json"]
 
 
@@ -193,19 +195,29 @@ def test_damaged_copy_in_the_data_dir_is_reported_not_replaced(tmp_path, fake_ma
         sources.resolve(tmp_path, "set/one.json")
 
 
-def test_damaged_cache_copy_of_a_shipped_file_is_unpacked_again(fake_manifest):
+def test_damaged_unpacked_copy_of_a_shipped_file_is_unpacked_again(fake_manifest):
+    ship("set/one.json", CONTENT)
+    unpacked = sources.resolve(None, "set/one.json")
+    unpacked.write_bytes(b"truncated")
+    sources.clear_checksum_cache()
+    assert sources.resolve(None, "set/one.json").read_bytes() == CONTENT
+
+
+def test_damaged_cache_copy_is_reported_even_when_the_file_ships(fake_manifest):
     ship("set/one.json", CONTENT)
     cached = sources.default_cache_dir() / "set" / "one.json"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"truncated")
-    assert sources.resolve(None, "set/one.json").read_bytes() == CONTENT
+    with pytest.raises(sources.ChecksumError, match="audiorepro fetch"):
+        sources.resolve(None, "set/one.json")
 
 
 def test_damaged_shipped_copy_is_refused_and_leaves_no_file(fake_manifest):
     ship("set/one.json", OTHER)  # decompresses to other bytes than the manifest's
     with pytest.raises(sources.ChecksumError, match="shipped copy .* does not decompress to set/one.json"):
         sources.resolve(None, "set/one.json")
-    assert files_under(sources.default_cache_dir()) in ([], [sources.default_cache_dir() / "set"])
+    cache = sources.default_cache_dir().resolve()
+    assert not any(path.is_file() for path in cache.with_name(cache.name + "-shipped").rglob("*"))
 
 
 def test_fetch_missing_only_skips_what_ships(tmp_path, fake_manifest):
