@@ -323,7 +323,8 @@ def pack_shipped(data_dir: str | Path, out_dir: Path | None = None) -> list[Sour
     """(Re)write the compressed copies of every redistributable manifest file from a verified data directory.
 
     Maintainer tool behind ``audiorepro data pack`` (``out_dir`` defaults to :data:`SHIPPED_DIR`); the
-    licences and attribution in its ``README.md`` are kept by hand. Files that are not redistributable are never written (and removed if present).
+    licences and attribution in its ``README.md`` are kept by hand. Files that are not redistributable are
+    never written (and removed if present).
     """
     out_dir = SHIPPED_DIR if out_dir is None else out_dir
     packed = []
@@ -335,10 +336,13 @@ def pack_shipped(data_dir: str | Path, out_dir: Path | None = None) -> list[Sour
         source = resolve(data_dir, entry.file)
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = target.with_name(target.name + ".part")
-        with open(source, "rb") as raw, lzma.open(temp, "wb", preset=9 | lzma.PRESET_EXTREME) as out:
-            for chunk in iter(lambda: raw.read(_CHUNK), b""):
-                out.write(chunk)
-        os.replace(temp, target)
+        try:
+            with open(source, "rb") as raw, lzma.open(temp, "wb", preset=9 | lzma.PRESET_EXTREME) as out:
+                for chunk in iter(lambda: raw.read(_CHUNK), b""):
+                    out.write(chunk)
+            os.replace(temp, target)
+        finally:
+            temp.unlink(missing_ok=True)
         packed.append(entry)
     return packed
 
@@ -359,8 +363,9 @@ def resolve(data_dir: str | Path | None, relative_path: str | Path) -> Path:
 
     A copy found in ``data_dir`` or the cache must match the manifest (else ``ChecksumError``: a damaged
     copy is reported, never skipped over). A file that is in neither is taken from the package when it
-    ships there, decompressed once beside the cache (a damaged decompressed copy is decompressed again). Raises ``ManifestError`` (not in the manifest) or ``MissingDataError``
-    (nowhere on this machine; the message says how to get it). Each file is hashed once per process.
+    ships there, decompressed once beside the cache (a damaged decompressed copy is decompressed again).
+    Raises ``ManifestError`` (not in the manifest) or ``MissingDataError`` (nowhere on this machine; the
+    message says how to get it). Each file is hashed once per process.
     """
     entry = manifest_entry(relative_path)
     unpack_dirs = _unpack_dirs()
