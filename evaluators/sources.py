@@ -526,8 +526,9 @@ def fetch(relative_paths: Iterable[str] | None = None, cache_dir: str | Path | N
 
 
 __all__ = [
-    "CACHE_ENV", "DATA_ENV", "MANIFEST_PATH", "PERMISSIVE_LICENSES", "SHIPPED_DIR", "ChecksumError", "FetchError", "FetchResult",
-    "ManifestError", "MissingDataError", "SourceError", "SourceFile", "Verification", "available", "check_file",
-    "clear_checksum_cache", "data_dir_from_env", "default_cache_dir", "fetch", "load_manifest", "locate_data_dir",
-    "manifest", "manifest_entry", "pack_shipped", "parse_manifest", "redistributable", "resolve", "sha256_of", "shipped", "shipped_copy", "verify",
+    "CACHE_ENV", "DATA_ENV", "MANIFEST_PATH", "PERMISSIVE_LICENSES", "SHIPPED_DIR", "ChecksumError", "FetchError",
+    "FetchResult", "ManifestError", "MissingDataError", "SourceError", "SourceFile", "Verification", "available",
+    "check_file", "clear_checksum_cache", "data_dir_from_env", "default_cache_dir", "fetch", "load_manifest",
+    "locate_data_dir", "manifest", "manifest_entry", "pack_shipped", "parse_manifest", "redistributable", "resolve",
+    "sha256_of", "shipped", "shipped_copy", "verify",
 ]

@@ -224,7 +224,8 @@ def test_fetch_missing_only_skips_what_ships(tmp_path, fake_manifest):
     ship("set/one.json", CONTENT)
     calls: list[str] = []
     results = sources.fetch(None, tmp_path, opener=serving({fake_manifest[1].url: OTHER}, calls), missing_only=True)
-    assert [(r.entry.file, r.status) for r in results] == [("set/one.json", "available"), ("set/two.json", "downloaded")]
+    assert [(r.entry.file, r.status) for r in results] == [("set/one.json", "available"),
+                                                           ("set/two.json", "downloaded")]
     assert calls == [fake_manifest[1].url]
 
 
