@@ -2,7 +2,8 @@
 
 Checks that detection picks exactly the expected format for each file (no format mistaken for
 another), and the item counts of the shared README: LibriSpeech test-clean/test-other 2,617/2,935,
-TED-LIUM 3 1,142, MMAU test-mini 1,000, CMI-Bench 125 to 2,813 per task, SAKURA 500 audios per track.
+TED-LIUM 3 1,142 (long form 11), Common Voice 15 16,348, AISHELL-1 6,920, Earnings21 44, IMDA part 4 1,000,
+YouTube ASR 384, MMAU test-mini 1,000, CMI-Bench 125 to 2,813 per task, SAKURA 500 audios per track.
 """
 
 from __future__ import annotations
@@ -16,7 +17,10 @@ from evaluators import sources
 from evaluators.predictions import detect_format, load_predictions, load_references
 from evaluators.predictions.audiobench import load_raw_log, read_aggregate_score
 
-AUDIOBENCH_COUNTS = {"librispeech_test_clean": 2617, "librispeech_test_other": 2935, "tedlium3_test": 1142}
+#: items per AudioBench set (the shared README; AISHELL-1's texts are space-separated characters)
+AUDIOBENCH_COUNTS = {"librispeech_test_clean": 2617, "librispeech_test_other": 2935, "tedlium3_test": 1142,
+                     "tedlium3_long_form_test": 11, "common_voice_15_en_test": 16348, "aishell_asr_zh_test": 6920,
+                     "earnings21_test": 44, "imda_part4_30s_asr_test": 1000, "ytb_asr_batch1": 384}
 CMI_COUNTS = {"DSing": 482, "EMO_valence": 125, "GTZAN": 290, "MusicCaps": 2813, "SDD": 1106, "VocalSet_tech": 1140}
 JSON_FILES = [entry.file for entry in sources.manifest() if entry.file.endswith(".json")]
 

@@ -164,6 +164,7 @@ def test_no_data_dir_is_a_missing_data_error(fake_manifest):
 # --- shipped (permissively licensed) sets ---------------------------------------------------------
 
 def test_shipped_copy_is_unpacked_beside_the_cache_once_and_verified(fake_manifest, monkeypatch):
+    monkeypatch.delenv(sources.DATA_ENV, raising=False)
     ship("set/one.json", CONTENT)
     path = sources.resolve(None, "set/one.json")
     cache = sources.default_cache_dir().resolve()
