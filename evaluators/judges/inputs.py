@@ -7,7 +7,8 @@
   it is an error here.
 * Foundation (``align_in_foundation.py`` / ``score_foundation.py``): ``question``, ``choice_a`` ..
   ``choice_d`` (C and D may be absent or null), ``answer_gt``, ``response``, ``task_name``,
-  ``dataset_name``; the options become ``metadata["choices"]``.
+  ``dataset_name``; the options become ``metadata["choices"]`` and their letters (the field each came
+  from: ``choice_d`` is D even when ``choice_c`` is null) ``metadata["choice_letters"]``.
 
 Ids are ``uniq_id`` when present, else the line number.
 """
@@ -61,10 +62,13 @@ def load_air_foundation_results(path: str | Path) -> PredictionSet:
     rows, no_response = _answered_rows(path)
     for item_id, record in rows:
         choices = [require_str(path, record, "choice_a", item_id), require_str(path, record, "choice_b", item_id)]
-        for name in ("choice_c", "choice_d"):
+        letters = ["A", "B"]
+        for letter, name in (("C", "choice_c"), ("D", "choice_d")):
             if record.get(name) is not None:
                 choices.append(require_str(path, record, name, item_id))
-        metadata = {"choices": choices, "task_name": record.get("task_name"),
+                letters.append(letter)
+        # the letters keep each option's field: a null choice_c leaves choice_d the letter D
+        metadata = {"choices": choices, "choice_letters": letters, "task_name": record.get("task_name"),
                     "dataset_name": record.get("dataset_name"), "path": record.get("path")}
         items.append(PredictionItem(item_id, require_str(path, record, "response", item_id),
                                     (require_str(path, record, "answer_gt", item_id),),

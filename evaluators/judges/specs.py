@@ -409,11 +409,11 @@ class AirAlignSpec(JudgeSpec):
         self.template = _air_alignment_template()
 
     def calls(self, item: PredictionItem) -> list[Call]:
-        from evaluators.metrics.choice import air_gold_letter, choices_from_metadata
+        from evaluators.metrics.choice import air_gold_letter, choice_letters, choices_from_metadata
 
         try:
             choices = choices_from_metadata(item.metadata)
-            air_gold_letter(item_reference(self.protocol_id, item), choices)
+            air_gold_letter(item_reference(self.protocol_id, item), choices, choice_letters(item.metadata))
         except ValueError as error:
             raise JudgeInputError(self.protocol_id, item.id, str(error)) from None
         return [Call("align", {"question": item_question(self.protocol_id, item), "response": item.prediction,
@@ -426,10 +426,15 @@ class AirAlignSpec(JudgeSpec):
         return (("user", air_alignment_prompt(call.values["question"], call.values["response"], choices)),)
 
     def decide(self, item: PredictionItem, replies: Sequence[str]) -> ItemVerdict:
-        from evaluators.metrics.choice import air_gold_letter, air_response_letter, choices_from_metadata
+        from evaluators.metrics.choice import (
+            air_gold_letter,
+            air_response_letter,
+            choice_letters,
+            choices_from_metadata,
+        )
 
         letter = air_response_letter(replies[0])
-        gold = air_gold_letter(item.references[0], choices_from_metadata(item.metadata))
+        gold = air_gold_letter(item.references[0], choices_from_metadata(item.metadata), choice_letters(item.metadata))
         outcome = "unparsed" if letter is None else ("correct" if letter == gold else "incorrect")
         task = "_".join(str(item.metadata[key]) for key in ("task_name", "dataset_name") if item.metadata.get(key))
         return ItemVerdict(item.id, outcome, (float(letter == gold), float(letter is not None)), letter is not None,

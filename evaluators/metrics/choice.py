@@ -109,12 +109,30 @@ def air_response_letter(response: str) -> str | None:
     return None
 
 
-def air_gold_letter(answer: str, choices: Sequence[str]) -> str:
-    """The letter of the first option (A, B, C, D order) whose text equals ``answer``."""
-    for letter, choice in zip(LETTERS, choices, strict=False):
+def air_gold_letter(answer: str, choices: Sequence[str], letters: Sequence[str] | None = None) -> str:
+    """The letter of the first option (A, B, C, D order) whose text equals ``answer``.
+
+    ``letters`` names each option's letter when some are missing (AIR-Bench rows with a null
+    ``choice_c`` but a ``choice_d``: score_foundation.py compares ``answer_gt`` with each field, so the
+    fourth option stays D); by default the options are A, B, C, D in order.
+    """
+    letters = LETTERS if letters is None else tuple(letters)
+    if len(letters) < len(choices) or any(letter not in LETTERS for letter in letters):
+        raise ValueError(f"choice letters {list(letters)!r} do not name the {len(choices)} options with A-D")
+    for letter, choice in zip(letters, choices, strict=False):
         if choice == answer:
             return letter
     raise ValueError(f"answer {answer!r} is none of the options {list(choices)!r}")
+
+
+def choice_letters(metadata: Mapping[str, Any]) -> list[str] | None:
+    """``metadata["choice_letters"]`` (the letter of each option) when present, else ``None``."""
+    value = metadata.get("choice_letters")
+    if value is None:
+        return None
+    if not isinstance(value, (list, tuple)) or not all(isinstance(letter, str) for letter in value):
+        raise ValueError(f"'choice_letters' must be a list of letters, got {value!r}")
+    return list(value)
 
 
 def air_alignment_prompt(question: str, response: str, choices: Sequence[str]) -> str:

@@ -166,11 +166,31 @@ def split_phrases(text: str, separators: str = ",;") -> list[list[str]]:
     return phrases
 
 
+def valid_unique_predictions(predictions: Sequence[Sequence[str]]) -> list[Sequence[str]]:
+    """OpenNMT-kpg ``kp_evaluate.py::evaluate`` filtering of one document's predictions, in order.
+
+    ``validate_phrases`` drops an empty phrase and one with a ``.`` or ``,`` word; ``if_present_duplicate_phrases``
+    flags a phrase whose lowercased Porter stems, joined by ``_``, equal an earlier phrase's (valid or
+    not); only valid, non-duplicate phrases are scored (``learning, learning`` counts once).
+    """
+    seen: set[str] = set()
+    kept = []
+    for words in predictions:
+        key = "_".join(stem_words([word.lower() for word in words]))
+        duplicate = key in seen
+        seen.add(key)
+        valid = bool(words) and not any(word in (".", ",") for word in words)
+        if valid and not duplicate:
+            kept.append(words)
+    return kept
+
+
 class KeyphraseAtK(Metric):
     """One OpenNMT-kpg score (``measure@cutoff``) per document, averaged over documents.
 
     Targets: the references when there are several, else the one reference split on ``;``.
-    Predictions: the hypothesis split on ``,`` and ``;`` (in order).
+    Predictions: the hypothesis split on ``,`` and ``;`` (in order), then filtered as OpenNMT-kpg's
+    evaluation does (:func:`valid_unique_predictions`).
     """
 
     unit = "fraction"
@@ -193,7 +213,7 @@ class KeyphraseAtK(Metric):
                    metadata: Mapping[str, Any]) -> tuple[float, float]:
         target_text = list(references) if len(references) > 1 else [references[0]] if references else []
         targets = [words for text in target_text for words in split_phrases(text, ";")]
-        predictions = split_phrases(hypothesis)
+        predictions = valid_unique_predictions(split_phrases(hypothesis))
         scores = match_scores(targets, predictions, self.match_type)
         return scores_at(scores, len(predictions), len(targets), self.cutoff)[self.measure], 1.0
 
@@ -201,7 +221,7 @@ class KeyphraseAtK(Metric):
         return ratio_aggregate(stats, "corpus")
 
     def signature_fields(self) -> dict[str, str]:
-        return {"metric": self.name, "match": self.match_type, "stem": "porter"}
+        return {"metric": self.name, "match": self.match_type, "stem": "porter", "dups": "dropped"}
 
 
 # -- KE-ONMT ranking measures (run_advanced_metrics) ------------------------------------------------
@@ -279,7 +299,7 @@ class KeyphraseRanking(Metric):
                    metadata: Mapping[str, Any]) -> tuple[float, float]:
         target_text = list(references) if len(references) > 1 else [references[0]] if references else []
         targets = [words for text in target_text for words in split_phrases(text, ";")]
-        predictions = split_phrases(hypothesis)
+        predictions = valid_unique_predictions(split_phrases(hypothesis))
         matches = match_scores(targets, predictions, "exact").tolist()
         return ranking_scores(matches, targets, predictions)[self.measure], 1.0
 
@@ -287,4 +307,4 @@ class KeyphraseRanking(Metric):
         return ratio_aggregate(stats, "corpus")
 
     def signature_fields(self) -> dict[str, str]:
-        return {"metric": self.name, "match": "exact", "stem": "porter"}
+        return {"metric": self.name, "match": "exact", "stem": "porter", "dups": "dropped"}

@@ -52,3 +52,31 @@ class ErrorRate(Metric):
 
     def signature_fields(self) -> dict[str, str]:
         return {"metric": self.name, "unit": self.token_unit}
+
+
+class JiwerErrorRate(ErrorRate):
+    """:class:`ErrorRate` with jiwer 4's rule for references without a token.
+
+    jiwer 4.0 (``process_words``) no longer raises on an empty reference: with ``H + S + D = 0`` reference
+    tokens over the sentences it was given, it returns the number of insertions as the "rate" (0 when the
+    hypothesis is empty as well). So a corpus whose references are all empty scores Σinsertions, and a
+    per-sample call (CMI-bench's ``jiwer.wer(reference, prediction)``) scores such an item its hypothesis
+    length. Otherwise the value is Σedits / Σreference tokens, as :class:`ErrorRate`'s.
+    """
+
+    def aggregate(self, stats: np.ndarray, aggregation: str = "corpus") -> np.ndarray:
+        stats = np.asarray(stats, dtype=float)
+        num, den = stats[..., 0], stats[..., 1]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if aggregation == "corpus":
+                total_num, total_den = num.sum(axis=-1), den.sum(axis=-1)
+                return np.where(total_den > 0, total_num / np.where(total_den > 0, total_den, 1), total_num)
+            if aggregation == "macro":
+                rates = np.where(den > 0, num / np.where(den > 0, den, 1), num)
+                count = num.shape[-1]
+                return rates.mean(axis=-1) if count else np.full(num.shape[:-1], np.nan)
+        return ratio_aggregate(stats, aggregation)
+
+    def signature_fields(self) -> dict[str, str]:
+        return {**super().signature_fields(), "empty_ref": "jiwer4-insertions"}
+

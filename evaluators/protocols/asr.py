@@ -15,12 +15,13 @@ Each protocol reproduces the scoring code of one public repository (cited in ``s
 * ``ASR-CMI``       nicolaus625/CMI-bench ``evaluate.py::compute_wer_cer`` (macro mean)
 * ``ASR-COVOST``    the CoVoST 2 paper's text rule (no public code; see its title)
 
-All values are fractions (a paper's 2.24 % is 0.0224). Empty references: the Σ edits / Σ reference
-tokens protocols (NOTA, Qwen, fairseq) keep such an item as the original code does (its hypothesis
-tokens count as insertions, its reference adds nothing to the denominator); where the original calls
-``jiwer`` per item, which raises on an empty reference (JW, CMI), the item is skipped as
-``empty_reference`` instead of aborting the run. The builders here are reused by the CER (``cer.py``)
-and PER (``per.py``) protocols.
+All values are fractions (a paper's 2.24 % is 0.0224). Empty references: every protocol keeps such an
+item as the original code does (its hypothesis tokens count as insertions, its reference adds nothing to
+the denominator). JW and CMI call ``jiwer`` 4.0.0 (our pin, and the version of the period those
+repositories were run in), which scores an empty reference too: a per-sample ``jiwer.wer`` of an empty
+reference is its number of insertions, and a corpus with no reference token at all is Σinsertions
+(:class:`~evaluators.metrics.wer.JiwerErrorRate`); jiwer 3.x raised instead. The builders here are reused
+by the CER (``cer.py``) and PER (``per.py``) protocols.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from dataclasses import dataclass
 
 from num2words import num2words
 
-from evaluators.metrics.wer import ErrorRate, whitespace_tokens
+from evaluators.metrics.wer import ErrorRate, JiwerErrorRate, whitespace_tokens
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.protocols.base import Prepared, Protocol, Score, Source, Step
 from evaluators.protocols.registry import register
@@ -90,14 +91,32 @@ def skip_missed_eos() -> Step:
     return Step("skip_missed_eos", "skip", apply, "skip outputs that do not end with </s> (hit max_new_tokens)")
 
 
-def skip_empty_tagged_reference() -> Step:
-    """jaeeewon GigaSpeech rule: a reference that is empty once ``<...>``/``[...]`` spans are deleted."""
+#: metadata keys that name an item's dataset (the first present one is used)
+DATASET_KEYS = ("dataset", "dataset_name", "source", "task")
+
+
+def is_gigaspeech(item: PredictionItem) -> bool:
+    """True when the item's metadata names GigaSpeech (``dataset``, ``dataset_name``, ``source`` or ``task``)."""
+    return any("gigaspeech" in str(item.metadata.get(key, "")).lower() for key in DATASET_KEYS)
+
+
+def skip_empty_tagged_reference(*, gigaspeech_only: bool = False) -> Step:
+    """jaeeewon GigaSpeech rule: a reference that is empty once ``<...>``/``[...]`` spans are deleted.
+
+    ``eval_wer.py`` applies it to the GigaSpeech database only (``db == 5``), on the stripped raw
+    reference; with ``gigaspeech_only`` the step does the same, keyed on the item's metadata, so a
+    LibriSpeech ``[MUSIC]`` reference is scored (its punctuation goes first in the chain: ``music``).
+    """
 
     def apply(prepared: Prepared) -> str | None:
+        if gigaspeech_only and not is_gigaspeech(prepared.item):
+            return None
         reference = prepared.references[0] if prepared.references else ""
         return "empty_answer" if remove_kaldi_non_words(reference) == "" else None
 
-    return Step("skip_empty_answer", "skip", apply, "skip references made only of <...>/[...] tags (GigaSpeech)")
+    doc = "skip references made only of <...>/[...] tags" + (
+        " (GigaSpeech items only: metadata dataset/source/task names it)" if gigaspeech_only else "")
+    return Step("skip_empty_answer", "skip", apply, doc)
 
 
 def skip_empty_reference(tokenize: Callable[[str], Sequence[str]] = whitespace_tokens) -> Step:
@@ -136,18 +155,17 @@ def jw_protocol(protocol_id: str = "ASR-JW", *, family: str = "asr", skip_eos: b
     steps: list[Step] = [strip_step(), *extra_steps]
     if skip_eos:
         steps.append(skip_missed_eos())
-    steps += [skip_empty_tagged_reference(),
+    steps += [skip_empty_tagged_reference(gigaspeech_only=True),
               Step("jiwer_chain", "both", jw_chain,
-                   "lowercase → RemovePunctuation (P-category) → RemoveKaldiNonWords → collapse spaces → strip"),
-              skip_empty_reference(jiwer_words)]
+                   "lowercase → RemovePunctuation (P-category) → RemoveKaldiNonWords → collapse spaces → strip")]
     return Protocol(
         id=protocol_id, family=family,
         title=title or f"jaeeewon/project-multimodal {script}: jiwer chain on both sides, corpus WER",
         sources=(Source(JW, script, JW_COMMIT),), steps=tuple(steps),
-        metric=ErrorRate("per" if token_unit == "phone" else "wer", jiwer_words, token_unit),
+        metric=JiwerErrorRate("per" if token_unit == "phone" else "wer", jiwer_words, token_unit),
         aggregation="corpus",
         params={"skip_missed_eos": skip_eos, "punct": "jiwer>=2.5 P-category deleted", "lc": True,
-                "kaldi_tags": "removed", "empty_ref": "skipped"},
+                "kaldi_tags": "removed", "tag_only_ref": "skipped-gigaspeech-only", "empty_ref": "jiwer4-scored"},
         libraries=("jiwer",), spec=spec)
 
 
@@ -411,11 +429,11 @@ def cmi_protocol(protocol_id: str, *, family: str, character_level: bool, spec: 
         sources=(Source(CMI, "evaluate.py", CMI_COMMIT, "compute_wer_cer"),),
         steps=(Step("strip_answer_prefixes", "hyp", cleanup.strip_cmi_prefixes,
                     "delete the lyrics/content/transcription/text prefix regexes, <s>, </s>"),
-               Step("clean_string", "both", cmi_clean, "ASCII punctuation except ' deleted, lower, num2words"),
-               skip_empty_reference(tokenize)),
-        metric=ErrorRate("cer" if character_level else "wer", tokenize, "char" if character_level else "word"),
+               Step("clean_string", "both", cmi_clean, "ASCII punctuation except ' deleted, lower, num2words")),
+        metric=JiwerErrorRate("cer" if character_level else "wer", tokenize, "char" if character_level else "word"),
         aggregation="macro",
-        params={"punct": "ASCII except ' deleted", "digits": "num2words", "per_sample": "jiwer"},
+        params={"punct": "ASCII except ' deleted", "digits": "num2words", "per_sample": "jiwer",
+                "empty_ref": "jiwer4-insertions"},
         libraries=("jiwer", "num2words"), spec=spec)
 
 

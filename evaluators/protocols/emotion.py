@@ -4,10 +4,13 @@ Reproduces:
 
 * ``ER-JW`` — jaeeewon/project-multimodal ``dist_eval/eval_er.py`` (+ ``dist_eval/iemocap.py``):
   IEMOCAP Session 5, 4 classes with excited merged into happy, labels outside the four skipped,
-  missed-EOS outputs skipped, case-sensitive exact match;
+  missed-EOS outputs skipped (``infer.endswith("</s>")`` on the raw output: ``</s>\n`` and ``</S>``
+  are missed), case-sensitive exact match;
 * ``ER-QWEN-EXACT`` / ``ER-QWEN1-EXACT`` — QwenLM/Qwen2-Audio and QwenLM/Qwen-Audio
   ``eval_audio/evaluate_emotion.py``: ``sklearn.metrics.accuracy_score`` (exact string equality)
-  after ``lstrip`` (Qwen2-Audio) or ``strip`` (Qwen-Audio, stripped at decode);
+  after ``lstrip`` (Qwen2-Audio) or, for Qwen-Audio, what its decode keeps: the tokens before the first
+  end token (``<|endoftext|>``), decoded and ``strip``-ped; one accuracy per ``source`` (the scripts
+  print ``{source} ACC_score``: the groups), the pooled value beside them;
 * ``LBL-CMI-SUBSTR`` — nicolaus625/CMI-bench ``evaluate.py::get_multiclass_acc`` (GTZAN genre,
   VocalSet technique, NSynth): the gold label is a substring of the normalised response and no other
   label of the file is;
@@ -37,7 +40,7 @@ from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.protocols.base import Prepared, Score, Source, Step
 from evaluators.protocols.mcq import CheckedProtocol, check_step
 from evaluators.protocols.registry import register
-from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
+from evaluators.text.cleanup import ends_with_eos_raw, remove_final_eos
 
 # -- ER-JW -----------------------------------------------------------------------------------------
 
@@ -64,7 +67,8 @@ def _skip_excluded_gold(prepared: Prepared) -> str | None:
 
 
 def _skip_missed_eos(prepared: Prepared) -> str | None:
-    return None if ends_with_eos(prepared.hypothesis) else "missed_eos"
+    """eval_er.py: ``infer.endswith("</s>")`` on the raw output (case-sensitive, nothing stripped)."""
+    return None if ends_with_eos_raw(prepared.hypothesis) else "missed_eos"
 
 
 def _map_gold(prepared: Prepared) -> Prepared:
@@ -81,8 +85,9 @@ ER_JW = register(CheckedProtocol(
            check_step("check-gold-code", "references", _check_iemocap_code, "gold is an IEMOCAP label code"),
            Step("skip-gold-outside-four", "skip", _skip_excluded_gold,
                 "gold code in xxx, oth, fru, sur, fea, dis → skipped"),
-           Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>"),
-           Step("strip-eos", "hyp", strip_trailing_eos, "remove the trailing </s> and strip"),
+           Step("skip-missed-eos", "skip", _skip_missed_eos,
+                "the raw output must end with </s> (case-sensitive, no trailing whitespace)"),
+           Step("strip-eos", "hyp", remove_final_eos, "infer[:-4].strip()"),
            Step("map-gold", "item", _map_gold, "neu→Neutral, hap/exc→Happy, sad→Sad, ang→Angry")),
     metric=Accuracy(exact_match, "exact-case-sensitive"),
     params={"classes": 4, "exc": "Happy", "eos": "skip-missed", "case": "sensitive"},
@@ -100,7 +105,15 @@ ER_QWEN_EXACT = register(CheckedProtocol(
     steps=(Step("lstrip", "hyp", str.lstrip, "leading whitespace removed; a trailing space or period stays"),),
     metric=Accuracy(exact_match, "exact"),
     params={"strip": "left", "case": "sensitive"},
-    spec="protocols.md §7.2", interval_method="wilson"))
+    spec="protocols.md §7.2", interval_method="wilson", group_by="source"))
+
+#: Qwen-Audio's end token (``tokenizer.eod_id``); its evaluate_*.py keep the tokens before the first one
+QWEN_AUDIO_END_TOKEN = "<|endoftext|>"
+
+
+def _qwen1_decoded(text: str) -> str:
+    """Qwen-Audio decode: the text before the first ``<|endoftext|>``, stripped."""
+    return text.split(QWEN_AUDIO_END_TOKEN, 1)[0].strip()
 
 ER_QWEN1_EXACT = register(dataclasses.replace(
     ER_QWEN_EXACT, id="ER-QWEN1-EXACT",
@@ -108,8 +121,9 @@ ER_QWEN1_EXACT = register(dataclasses.replace(
     sources=(Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_emotion.py", commit="b50fb9584380",
                     note="accuracy_score; the decoded response is .strip()-ed; same rule in evaluate_aqa.py, "
                          "evaluate_vocal_sound.py, evaluate_scene.py"),),
-    steps=(Step("strip", "hyp", str.strip, "the decoder output is stripped on both sides"),),
-    params={"strip": "both", "case": "sensitive"}))
+    steps=(Step("cut-at-end-token-strip", "hyp", _qwen1_decoded,
+                "tokens before the first <|endoftext|> are decoded, then stripped on both sides"),),
+    params={"end_token": "cut", "strip": "both", "case": "sensitive"}))
 
 
 # -- CMI-Bench substring labels --------------------------------------------------------------------

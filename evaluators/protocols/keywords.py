@@ -4,14 +4,18 @@ Reproduces:
 
 * ``KE-JW`` — jaeeewon/project-multimodal ``dist_eval/eval_ke.py`` (+ ``dist_eval/inspec.py``):
   no EOS skip (470/1490 = 31.54 % reported); ``KE-JW/eos-skip`` skips outputs without ``</s>``
-  (466/1469 = 31.72 %);
+  (466/1469 = 31.72 %, the script's commented-out ``else: continue``): the test is
+  ``infer.lower().endswith("</s>")`` on the raw output, so ``</s>`` followed by whitespace is a missed
+  EOS and ``</S>`` is not;
 * ``KE-ONMT`` — memray/OpenNMT-kpg-release ``onmt/keyphrase/eval.py`` (+ ``onmt/keyphrase/utils.py``):
   F1 at a cutoff, per document, averaged over documents; ``KE-ONMT`` is F1@M with exact stemmed
   matching, the ``/F1@3``, ``/F1@5``, ``/F1@k`` variants change the cutoff and ``/F1@M-ngram``,
   ``/F1@M-mixed`` use partial matching with a Hungarian assignment, and ``/AUC``, ``/AP``, ``/MRR``,
   ``/SADR``, ``/nDCG``, ``/alpha-nDCG@5``, ``/alpha-nDCG@10`` are its ranking measures. OpenNMT-kpg leaves lowercasing
   to the caller: here both sides are lowercased and a trailing ``</s>`` is removed before splitting
-  the output on ``,`` / ``;`` (the list format the spoken-keyword prompts produce).
+  the output on ``,`` / ``;`` (the list format the spoken-keyword prompts produce). As in
+  ``kp_evaluate.py::evaluate``, predictions that repeat an earlier one after stemming, and phrases with
+  a ``.``/``,`` word, are dropped before scoring.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import dataclasses
 from evaluators.metrics.keywords import RANKING_MEASURES, KeJwAccuracy, KeyphraseAtK, KeyphraseRanking
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
-from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
+from evaluators.text.cleanup import ends_with_eos_raw, strip_trailing_eos
 
 KE_JW = register(Protocol(
     id="KE-JW", family="keywords",
@@ -35,13 +39,15 @@ KE_JW = register(Protocol(
 
 
 def _skip_missed_eos(prepared: Prepared) -> str | None:
-    return None if ends_with_eos(prepared.hypothesis) else "missed_eos"
+    """eval_ke.py lower-cases the raw output, then tests ``endswith("</s>")`` (nothing stripped first)."""
+    return None if ends_with_eos_raw(prepared.hypothesis.lower()) else "missed_eos"
 
 
 KE_JW_EOS_SKIP = register(dataclasses.replace(
     KE_JW, id="KE-JW/eos-skip",
     title="Inspec keyword accuracy, outputs without </s> skipped (jaeeewon dist_eval/eval_ke.py)",
-    steps=(Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>"),),
+    steps=(Step("skip-missed-eos", "skip", _skip_missed_eos,
+                "the lower-cased raw output must end with </s> (no trailing whitespace)"),),
     params={"eos": "skip-missed", "split": ",", "cap": 3}))
 
 _ONMT_SOURCE = Source("memray/OpenNMT-kpg-release", "onmt/keyphrase/eval.py",

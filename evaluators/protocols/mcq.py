@@ -28,6 +28,7 @@ from evaluators.metrics.choice import (
     air_gold_letter,
     air_response_letter,
     audiobench_mmau_match,
+    choice_letters,
     choices_from_metadata,
     mmau_match,
     mmau_tokens,
@@ -127,7 +128,8 @@ MCQ_AB_MMAU = register(CheckedProtocol(
 
 def _require_air_gold(prepared: Prepared) -> None:
     _require_choices(prepared)
-    air_gold_letter(prepared.references[0], choices_from_metadata(prepared.item.metadata))
+    metadata = prepared.item.metadata
+    air_gold_letter(prepared.references[0], choices_from_metadata(metadata), choice_letters(metadata))
 
 
 def _skip_air_failure(prepared: Prepared) -> str | None:
@@ -136,7 +138,7 @@ def _skip_air_failure(prepared: Prepared) -> str | None:
 
 def _decide_air(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> tuple[bool, bool]:
     letter = air_response_letter(hypothesis)
-    gold = air_gold_letter(references[0], choices_from_metadata(metadata))
+    gold = air_gold_letter(references[0], choices_from_metadata(metadata), choice_letters(metadata))
     return letter == gold, letter is not None
 
 

@@ -5,7 +5,9 @@ Reproduces:
 * ``MC-JW`` — jaeeewon/project-multimodal ``dist_eval/eval_mc.py`` (+ ``dist_eval/musiccaps.py``):
   trailing ``</s>`` removed (no skip in the HEAD version), sacreBLEU ``Tokenizer13a`` on both sides,
   corpus BLEU (13a, case-sensitive, ``force=True``); ``MC-JW/ROUGE-L`` is the mean ``rouge_score``
-  ROUGE-L F-measure (stemmer on; argument order swapped in the repo, which leaves F unchanged);
+  ROUGE-L F-measure (stemmer on) of the same ``Tokenizer13a`` output (13a unescapes ``&amp;`` etc.;
+  argument order swapped in the repo, which leaves F unchanged); ``</s>`` is tested with
+  ``infer.endswith("</s>")`` on the raw output (``</s>\n`` and ``</S>`` are not an EOS);
   ``MC-JW/normalize`` replaces 13a by the repo's alternative ``normalize`` (lowercase, delete ASCII
   punctuation except ``'`` and ``-``); ``/eos-skip`` variants skip outputs without ``</s>`` (the runs
   behind the 4.31 / 22.65 numbers);
@@ -26,17 +28,13 @@ from evaluators.metrics.captions import BERTSCORE_UNAVAILABLE, BertScoreRecall, 
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.captioning import CaptionProtocol, _NltkMeteorProtocol
 from evaluators.protocols.registry import register
-from evaluators.text.cleanup import EOS, ends_with_eos
+from evaluators.text.cleanup import ends_with_eos_raw, remove_final_eos
 from evaluators.text.tokenizers import get_tokenizer
 
 
-def _drop_trailing_eos(text: str) -> str:
-    """eval_mc.py: if the output ends with ``</s>``, remove it and strip."""
-    return text[: -len(EOS)].strip() if text.endswith(EOS) else text
-
-
 def _skip_missed_eos(prepared: Prepared) -> str | None:
-    return None if ends_with_eos(prepared.hypothesis) else "missed_eos"
+    """eval_mc.py's commented-out skip: ``infer.endswith("</s>")`` on the raw output (case-sensitive)."""
+    return None if ends_with_eos_raw(prepared.hypothesis) else "missed_eos"
 
 
 def _tok13a(text: str) -> str:
@@ -54,14 +52,15 @@ def jw_mc_normalize(text: str) -> str:
 
 _JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_mc.py", commit="d9e5d172c6cf",
                     note="+ dist_eval/musiccaps.py: is_audioset_eval rows, reference = caption")
-_EOS_STEP = Step("strip-eos", "hyp", _drop_trailing_eos, "remove a trailing </s> and strip (no skip)")
+_EOS_STEP = Step("strip-eos", "hyp", remove_final_eos, "if it ends with </s>: infer[:-4].strip() (no skip)")
+_TOK13A_STEP = Step("tok-13a", "both", _tok13a, "sacreBLEU Tokenizer13a on both sides")
 _SKIP_STEP = Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>")
 
 MC_JW = register(Protocol(
     id="MC-JW", family="music-captioning",
     title="MusicCaps BLEU (sacreBLEU 13a on 13a-tokenised text), jaeeewon eval_mc.py",
     sources=(_JW_SOURCE,),
-    steps=(_EOS_STEP, Step("tok-13a", "both", _tok13a, "sacreBLEU Tokenizer13a on both sides")),
+    steps=(_EOS_STEP, _TOK13A_STEP),
     metric=BLEU("13a"),
     params={"eos": "strip-no-skip", "pre_tok": "13a", "case": "mixed"},
     libraries=("sacrebleu",), spec="protocols.md §10.1"))
@@ -69,9 +68,9 @@ MC_JW = register(Protocol(
 MC_JW_ROUGE = register(Protocol(
     id="MC-JW/ROUGE-L", family="music-captioning",
     title="MusicCaps ROUGE-L F (rouge_score, stemmer), mean over items, jaeeewon eval_mc.py",
-    sources=(_JW_SOURCE,), steps=(_EOS_STEP,),
+    sources=(_JW_SOURCE,), steps=(_EOS_STEP, _TOK13A_STEP),
     metric=RougeLScore("fmeasure"),
-    params={"eos": "strip-no-skip"}, libraries=("rouge-score",), spec="protocols.md §10.1"))
+    params={"eos": "strip-no-skip", "pre_tok": "13a"}, libraries=("rouge-score",), spec="protocols.md §10.1"))
 
 MC_JW_NORMALIZE = register(dataclasses.replace(
     MC_JW, id="MC-JW/normalize",

@@ -4,7 +4,8 @@ Reproduces:
 
 * ``SV-JW`` — jaeeewon/project-multimodal ``dist_eval/eval_sv.py`` (+ ``voxceleb1.py``): every
   VoxCeleb1 test file is fed alone, so every item's truth is "yes"; keep ``status == completed``,
-  lowercase, strip a trailing ``</s>``, correct iff the rest is exactly ``yes``;
+  lowercase, remove a final ``</s>`` and strip (only then: the raw ``" yes"`` is wrong), correct iff the
+  rest is exactly ``yes``;
 * ``SV-YESNO`` — SALMONN's pair task as built by bytedance/SALMONN ``dataset.py`` (utterance A,
   1600 zero samples, utterance B; prompt ``Do you only hear the same person talking? Answer yes or
   no.``; label ``Yes``/``No``), scored by reading the first whole word *yes* or *no* of a free-text
@@ -27,7 +28,7 @@ from evaluators.metrics.labels import Accuracy, parse_yes_no
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.mcq import CheckedProtocol, check_step
 from evaluators.protocols.registry import register
-from evaluators.text.cleanup import strip_trailing_eos
+from evaluators.text.cleanup import remove_final_eos, strip_trailing_eos
 
 SALMONN_SV_PROMPT = "Do you only hear the same person talking? Answer yes or no."
 SALMONN_SV_GAP_SAMPLES = 1600   # fixed, whatever the sampling rate
@@ -58,7 +59,9 @@ def _skip_not_completed(prepared: Prepared) -> str | None:
 
 
 def _jw_clean(text: str) -> str:
-    return strip_trailing_eos(text.lower())
+    """eval_sv.py: lowercase; only when it then ends with ``</s>`` is the marker cut and the rest stripped
+    (``" yes"`` and ``"yes</s>\n"`` stay as they are and are wrong)."""
+    return remove_final_eos(text.lower())
 
 
 def _is_yes(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
@@ -71,7 +74,8 @@ SV_JW = register(Protocol(
     sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sv.py", commit="d9e5d172c6cf",
                     note="+ dist_eval/voxceleb1.py: each test wav alone, so the truth is 'yes' for every item"),),
     steps=(Step("keep-completed", "skip", _skip_not_completed, "metadata status must be 'completed' when present"),
-           Step("lowercase-strip-eos", "hyp", _jw_clean, "lowercase, remove a trailing </s>, strip")),
+           Step("lowercase-strip-eos", "hyp", _jw_clean,
+                "lowercase; if it ends with </s>: cut it and strip (else unchanged)")),
     metric=Accuracy(_is_yes, "equals-yes"),
     params={"truth": "always-yes", "case": "lower", "eos": "strip"},
     spec="protocols.md §13 (SV-JW)", interval_method="wilson"))

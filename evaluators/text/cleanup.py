@@ -19,6 +19,18 @@ def ends_with_eos(text: str, eos: str = EOS) -> bool:
     return text.rstrip().endswith(eos)
 
 
+def ends_with_eos_raw(text: str, eos: str = EOS) -> bool:
+    """jaeeewon's ``infer.endswith("</s>")`` on the raw output: no whitespace allowed after the marker,
+    case-sensitive (``dist_eval/eval_er.py``, ``eval_mc.py``; ``eval_ke.py`` lower-cases first)."""
+    return text.endswith(eos)
+
+
+def remove_final_eos(text: str, eos: str = EOS) -> str:
+    """jaeeewon's ``if infer.endswith("</s>"): infer = infer[:-4].strip()``: other text is left as it is
+    (not even stripped)."""
+    return text[: -len(eos)].strip() if text.endswith(eos) else text
+
+
 def strip_trailing_eos(text: str, eos: str = EOS) -> str:
     """Remove one trailing ``</s>`` (if present) and strip surrounding whitespace."""
     text = text.strip()

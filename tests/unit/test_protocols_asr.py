@@ -48,11 +48,19 @@ def test_asr_jw_processed_texts() -> None:
     assert detail.stats == (3.0, 5.0)
 
 
-def test_asr_jw_skips_missed_eos_and_tag_only_references() -> None:
+def test_asr_jw_skips_missed_eos_and_gigaspeech_tag_only_references() -> None:
     result = score("ASR-JW", ["a b</s>", "cut off", "x</s>", "<NOISE></s>"],
-                   ["A B", "CUT OFF", "<MUSIC>", "<NOISE> <MUSIC>"])
-    assert result.skipped == {"empty_answer": 1, "empty_reference": 1, "missed_eos": 1}
-    assert result.n == 1 and result.value == 0.0
+                   ["A B", "CUT OFF", "<MUSIC>", "<NOISE> <MUSIC>"], metadata=[{"dataset": "GigaSpeech"}] * 4)
+    # eval_wer.py (db 5): "<MUSIC>" is skipped; "<NOISE> <MUSIC>" leaves a space: scored (empty after the chain)
+    assert result.skipped == {"empty_answer": 1, "missed_eos": 1}
+    assert result.n == 2 and result.value == pytest.approx(0 / 2)
+
+
+def test_asr_jw_scores_tag_only_references_outside_gigaspeech() -> None:
+    # LibriSpeech: no tag rule; punctuation goes first, so "[MUSIC]" is the word "music"
+    result = score("ASR-JW", ["music</s>", "x</s>"], ["[MUSIC]", "<MUSIC>"])
+    assert result.skipped == {} and result.n == 2
+    assert result.value == pytest.approx((0 + 1) / 1)
 
 
 def test_asr_jw_without_eos_skip_counts_every_item() -> None:
@@ -139,7 +147,14 @@ def test_corpus_protocols_keep_empty_references_like_the_original(protocol_id: s
     assert result.value == pytest.approx((1 + 2) / 2)
 
 
-@pytest.mark.parametrize("protocol_id", ["ASR-JW", "ASR-CMI"])
-def test_per_item_jiwer_protocols_skip_empty_references_by_name(protocol_id: str) -> None:
+@pytest.mark.parametrize(("protocol_id", "expected"), [("ASR-JW", (1 + 2) / 2), ("ASR-CMI", (1 / 2 + 2) / 2)])
+def test_jiwer4_protocols_score_empty_references(protocol_id: str, expected: float) -> None:
+    # jiwer 4.0.0: an empty reference is scored, its insertions count (per sample: the "rate" is their number)
     result = score(protocol_id, ["a b</s>", "extra words</s>"], ["a c", "!!"])
-    assert result.skipped == {"empty_reference": 1} and result.n == 1
+    assert result.skipped == {} and result.n == 2
+    assert result.value == pytest.approx(expected)
+
+
+def test_jiwer4_corpus_of_empty_references_is_the_insertion_count() -> None:
+    assert score("ASR-JW", ["x y</s>"], [""]).value == 2.0
+    assert score("ASR-JW", ["</s>"], [""]).value == 0.0
