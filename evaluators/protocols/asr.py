@@ -43,18 +43,21 @@ from evaluators.text.memo import RunMemo
 from evaluators.text.normalizers import audiobench_asr, wn_basic, wn_en
 
 JW = "jaeeewon/project-multimodal"
-JW_COMMIT = "d9e5d172c6cf"
+JW_COMMIT = "d9e5d172c6cfd426ce1a85f989ecb2a968c5d733"
 NOTA = "nota-github/audiolm-evaluator"
-NOTA_COMMIT = "c63eb3bb2ca0"
+NOTA_COMMIT = "c63eb3bb2ca06bd0c69392e0540b681b2da9dfb5"
 QWEN2 = "QwenLM/Qwen2-Audio"
-QWEN2_COMMIT = "595360e82b58"
+QWEN2_COMMIT = "595360e82b5839c1507492ec83cae5bda6d5c7d4"
 QWEN1 = "QwenLM/Qwen-Audio"
-QWEN1_COMMIT = "b50fb9584380"
+QWEN1_COMMIT = "b50fb958438081d36e1a14e93dbbc2f329c7f10e"
 AUDIOBENCH = "AudioLLMs/AudioBench"
-AUDIOBENCH_COMMIT = "e991641d4bea"
+AUDIOBENCH_COMMIT = "e991641d4beaa7c07913c481af05447619f0e9f5"
+#: last change of fairseq/scoring/wer.py and tokenizer.py
+FAIRSEQ_COMMIT = "c9a8bea83ffbcc1dfb55fefc8fa33c6557aa1751"
 CMI = "nicolaus625/CMI-bench"
-CMI_COMMIT = "4c15f410bf0c"
-WHISPER = Source("openai/whisper", "whisper/normalizers/english.py", "c0d2f624c09d", "WN-EN")
+CMI_COMMIT = "4c15f410bf0c7ff59d654b2a96f3295f3dec5aa5"
+WHISPER = Source("openai/whisper", "whisper/normalizers/english.py",
+                 "c0d2f624c09dc18e709e37c2ad90c039a4eb72a2", "WN-EN")
 
 #: Qwen2-Audio ``ds_collections``: dataset name → language (``fluers_zh`` is spelled so in the repo)
 QWEN2_DATASET_LANGUAGES = {"librispeech": "en", "cv15_en": "en", "aishell2": "zh", "cv15_zh": "zh",
@@ -384,8 +387,9 @@ def fairseq_protocol(protocol_id: str, tokenizer: EvaluationTokenizer, *, family
     return Protocol(
         id=protocol_id, family=family,
         title=f"facebookresearch/fairseq fairseq/scoring/wer.py with {flags}: Σ editdistance / Σ ref tokens",
-        sources=(Source("facebookresearch/fairseq", "fairseq/scoring/wer.py", None, "WerScorer"),
-                 Source("facebookresearch/fairseq", "fairseq/scoring/tokenizer.py", None, "EvaluationTokenizer")),
+        sources=(Source("facebookresearch/fairseq", "fairseq/scoring/wer.py", FAIRSEQ_COMMIT, "WerScorer"),
+                 Source("facebookresearch/fairseq", "fairseq/scoring/tokenizer.py", FAIRSEQ_COMMIT,
+                        "EvaluationTokenizer")),
         steps=(Step("evaltok", "both", tokenizer.tokenize, tokenizer.signature()),),
         metric=ErrorRate("cer" if tokenizer.character_tokenization else "wer", whitespace_tokens,
                          "char" if tokenizer.character_tokenization else "word"),
@@ -458,7 +462,8 @@ ASR_COVOST = register(Protocol(
     title="CoVoST 2 paper text rule (quoted by jaeeewon slides 251027), TEXT ONLY: no public scoring code "
           "exists; this is WER after our rendering of the rule (13a tokens, lowercase, punctuation except "
           "' and - deleted), not a reproduction of a repository",
-    sources=(Source("facebookresearch/covost", "README.md (paper: arXiv 2007.10310)", None,
+    sources=(Source("facebookresearch/covost", "README.md (paper: arXiv 2007.10310)",
+                    "4cddf32dedd6bfef86ca3a40f49b27e252650f3f",
                     "text rule only, no scoring code"),
              Source(JW, "dist_eval/eval_bleu.py", JW_COMMIT, "normalize(): the repo's rendering, used for BLEU")),
     steps=(Step("covost_text_rule", "both", covost_text, "13a → lowercase → delete P chars except ' and -"),),

@@ -118,16 +118,18 @@ def _first_reference(prepared: Prepared) -> Prepared:
     return Prepared(prepared.hypothesis, prepared.references[:1], prepared.item)
 
 
-_JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_aac.py", commit="d9e5d172c6cf",
+_JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_aac.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="each AudioCaps (youtube_id, caption) row is an item with that one caption as reference")
 _JW_STEPS = (Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>"),
              Step("strip-eos", "hyp", strip_trailing_eos, "remove </s> and strip"),
              Step("one-reference", "item", _first_reference, "the row's caption is the only reference"),
              Step("jiwer-normalise", "both", jw_normalise,
                   "lowercase, RemovePunctuation, RemoveKaldiNonWords, collapse spaces, strip"))
-_COCO_SOURCE = Source("salaniz/pycocoevalcap", "eval.py", commit="ad63453",
+_COCO_SOURCE = Source("salaniz/pycocoevalcap", "eval.py", commit="ad63453cfab57a81a02b2949b17a91fab1c3df77",
                       note="PTBTokenizer (stanford-corenlp-3.4.1), Bleu(4), Meteor (meteor-1.5.jar), Rouge, Cider")
-_QWEN_SOURCE = Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_caption.py", commit="b50fb9584380",
+_QWEN_SOURCE = Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_caption.py",
+                      commit="b50fb958438081d36e1a14e93dbbc2f329c7f10e",
                       note="Clotho; coco-caption copy from audio-captioning/caption-evaluation-tools; all 5 references")
 
 COCO_METRICS: dict[str, BatchMetric] = {
@@ -170,7 +172,7 @@ AAC_QWEN_COCO = _coco_family(
 AAC_NOTA_CIDERD = register(CaptionProtocol(
     id="AAC-NOTA-CIDERD", family="captioning",
     title="nota-github audiolm-evaluator compute_spider: CIDEr-D ×100 on whitespace tokens (no SPICE)",
-    sources=(Source("nota-github/audiolm-evaluator", "metrics.py", commit="c63eb3bb2ca0",
+    sources=(Source("nota-github/audiolm-evaluator", "metrics.py", commit="c63eb3bb2ca06bd0c69392e0540b681b2da9dfb5",
                     note="compute_spider returns CIDEr-D only; str.split tokens, first reference, ×100"),),
     steps=(Step("one-reference", "item", _first_reference, "first reference only"),),
     metric=CocoCiderD(tokenize=False, scale=100.0, min_items=2),
@@ -204,10 +206,11 @@ class _NltkMeteorProtocol(CaptionProtocol):
 AAC_AB_METEOR = register(_NltkMeteorProtocol(
     id="AAC-AB-METEOR", family="captioning",
     title="AudioBench AudioCaps/WavCaps METEOR: HF evaluate 'meteor' = mean nltk METEOR over word_tokenize tokens",
-    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/audiocaps_test.py", commit="e991641d4bea",
+    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/audiocaps_test.py",
+                    commit="e991641d4beaa7c07913c481af05447619f0e9f5",
                     note="also wavcaps_test.py; evaluate.load('meteor') → nltk single_meteor_score(alpha 0.9, "
                          "beta 3, gamma 0.5)"),
-             Source("huggingface/evaluate", "metrics/meteor/meteor.py")),
+             Source("huggingface/evaluate", "metrics/meteor/meteor.py", "b3f3c02ce2d972bc0e59e346b3318ca2f537e060")),
     steps=(),
     metric=NltkMeteor(_nltk_word_tokenize, "nltk-word_tokenize", needs_punkt=True),
     params={"refs": "all"}, libraries=("nltk",), spec="protocols.md §9.4"))
@@ -215,7 +218,9 @@ AAC_AB_METEOR = register(_NltkMeteorProtocol(
 AAC_NLTK_METEOR = register(_NltkMeteorProtocol(
     id="AAC-NLTK-METEOR", family="captioning",
     title="NLTK single_meteor_score mean on jaeeewon-normalised whitespace tokens (eval_aac.py)",
-    sources=(Source("nltk/nltk", "nltk/translate/meteor_score.py", note="single_meteor_score"), _JW_SOURCE),
+    sources=(Source("nltk/nltk", "nltk/translate/meteor_score.py", "a915791ad501d41dbb7e3c13c4877a734505eaab",
+                    note="single_meteor_score (file unchanged since this commit through the stored history)"),
+             _JW_SOURCE),
     steps=_JW_STEPS,
     metric=NltkMeteor(_whitespace, "whitespace"),
     params={"eos": "skip-missed", "norm": "jiwer-lower-punct-kaldi", "refs": "one-per-item"},

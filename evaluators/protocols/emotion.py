@@ -79,7 +79,8 @@ def _map_gold(prepared: Prepared) -> Prepared:
 ER_JW = register(CheckedProtocol(
     id="ER-JW", family="emotion",
     title="IEMOCAP Session 5 4-class emotion, exact match (jaeeewon dist_eval/eval_er.py)",
-    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_er.py", commit="d9e5d172c6cf",
+    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_er.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="+ dist_eval/iemocap.py; exc→Happy; xxx/oth/fru/sur/fea/dis skipped"),),
     steps=(Step("session-5-only", "skip", _skip_other_sessions, "IEMOCAP Session 5 only"),
            check_step("check-gold-code", "references", _check_iemocap_code, "gold is an IEMOCAP label code"),
@@ -99,7 +100,8 @@ ER_JW = register(CheckedProtocol(
 ER_QWEN_EXACT = register(CheckedProtocol(
     id="ER-QWEN-EXACT", family="emotion",
     title="Qwen2-Audio exact-match accuracy after lstrip (eval_audio/evaluate_emotion.py, MELD)",
-    sources=(Source("QwenLM/Qwen2-Audio", "eval_audio/evaluate_emotion.py", commit="595360e82b58",
+    sources=(Source("QwenLM/Qwen2-Audio", "eval_audio/evaluate_emotion.py",
+                    commit="595360e82b5839c1507492ec83cae5bda6d5c7d4",
                     note="sklearn accuracy_score(gts, responses); response.lstrip() only; also used by "
                          "evaluate_vocal_sound.py"),),
     steps=(Step("lstrip", "hyp", str.lstrip, "leading whitespace removed; a trailing space or period stays"),),
@@ -118,7 +120,8 @@ def _qwen1_decoded(text: str) -> str:
 ER_QWEN1_EXACT = register(dataclasses.replace(
     ER_QWEN_EXACT, id="ER-QWEN1-EXACT",
     title="Qwen-Audio exact-match accuracy, response stripped at decode (eval_audio/evaluate_emotion.py)",
-    sources=(Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_emotion.py", commit="b50fb9584380",
+    sources=(Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_emotion.py",
+                    commit="b50fb958438081d36e1a14e93dbbc2f329c7f10e",
                     note="accuracy_score; the decoded response is .strip()-ed; same rule in evaluate_aqa.py, "
                          "evaluate_vocal_sound.py, evaluate_scene.py"),),
     steps=(Step("cut-at-end-token-strip", "hyp", _qwen1_decoded,
@@ -156,7 +159,7 @@ def cmi_substring_metric(labels: frozenset[str]) -> Accuracy:
 LBL_CMI_SUBSTR = register(LabelSetProtocol(
     id="LBL-CMI-SUBSTR", family="emotion",
     title="CMI-Bench multiclass accuracy: gold label ⊂ response and no other label (evaluate.py::get_multiclass_acc)",
-    sources=(Source("nicolaus625/CMI-bench", "evaluate.py", commit="4c15f410bf0c",
+    sources=(Source("nicolaus625/CMI-bench", "evaluate.py", commit="4c15f410bf0c7ff59d654b2a96f3295f3dec5aa5",
                     note="get_multiclass_acc; normalise deletes _ - ' space ., # → ♯, lowercase"),),
     steps=(),
     metric=cmi_substring_metric(frozenset()),
@@ -169,7 +172,8 @@ LBL_CMI_SUBSTR = register(LabelSetProtocol(
 ER_AB_JUDGE = register(CheckedProtocol(
     id="ER-AB-JUDGE", family="emotion",
     title="AudioBench IEMOCAP/MELD emotion with an LLM judge (J-AB-BINARY), mean(0/1)×100",
-    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/iemocap_emotion_test.py", commit="e991641d4bea",
+    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/iemocap_emotion_test.py",
+                    commit="e991641d4beaa7c07913c481af05447619f0e9f5",
                     note="also meld_emotion_test.py, meld_sentiment_test.py; judge eval_methods/eval_llama3_70b.py"),),
     steps=(),
     metric=Accuracy(never_scored, "llm-judge-binary"),
@@ -182,7 +186,8 @@ ER_AB_JUDGE = register(CheckedProtocol(
 ER_LTUAS_EMBED = register(CheckedProtocol(
     id="ER-LTUAS-EMBED", family="emotion",
     title="LTU-AS IEMOCAP classification by nearest class-name embedding (eval_iemocap_cla.py)",
-    sources=(Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_iemocap_cla.py", commit="4c15f410bf0c",
+    sources=(Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_iemocap_cla.py",
+                    commit="4c15f410bf0c7ff59d654b2a96f3295f3dec5aa5",
                     note="copy of LTU-AS; text-embedding-ada-002 or mean-pooled bert-large-uncased"),),
     steps=(),
     metric=Accuracy(never_scored, "embedding-argmax-cosine"),

@@ -39,7 +39,8 @@ def _ltuas_predict(hypothesis: str, metadata: Mapping[str, Any]) -> str:
     return ltuas_gender(hypothesis)
 
 
-_LTUAS_SOURCE = Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_voxceleb_gender.py", commit="4c15f410bf0c",
+_LTUAS_SOURCE = Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_voxceleb_gender.py",
+                       commit="4c15f410bf0c7ff59d654b2a96f3295f3dec5aa5",
                        note="copy of LTU-AS; 'female' substring → female, else male; sklearn accuracy / f1 macro")
 _LTUAS_STEPS = (Step("lowercase", "both", lambda text: text.lower().strip(), "lowercase both sides"),
                 check_step("check-label", "references", _check_gender_label, "reference is female or male"))
@@ -62,7 +63,7 @@ G_LTUAS_F1 = register(dataclasses.replace(
 G_SAKURA = register(CheckedProtocol(
     id="G-SAKURA", family="gender",
     title="SAKURA Gender track (single/multi-hop MCQ) judged by J-SAKURA",
-    sources=(Source("ckyang1124/SAKURA", "evaluation/llm_judge.py", commit="a1fdb146f638",
+    sources=(Source("ckyang1124/SAKURA", "evaluation/llm_judge.py", commit="a1fdb146f638fe4740c20a31ba6da868f2cb2313",
                     note="+ evaluation/calculate_acc.py; GPT-4o judge, 'Judgement: correct' parsing"),),
     steps=(), metric=Accuracy(never_scored, "llm-judge-sakura"),
     params={"judge": "J-SAKURA"}, spec="protocols.md §14 (G-SAKURA) → §12.3",
@@ -73,7 +74,8 @@ G_SAKURA = register(CheckedProtocol(
 G_AB = register(CheckedProtocol(
     id="G-AB", family="gender",
     title="AudioBench IEMOCAP/VoxCeleb gender judged by J-AB-BINARY, mean(0/1)×100",
-    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/voxceleb_gender_test.py", commit="e991641d4bea",
+    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/voxceleb_gender_test.py",
+                    commit="e991641d4beaa7c07913c481af05447619f0e9f5",
                     note="also iemocap_gender_test.py; judge eval_methods/eval_llama3_70b.py"),),
     steps=(), metric=Accuracy(never_scored, "llm-judge-binary"),
     params={"judge": "J-AB-BINARY"}, spec="protocols.md §14 (G-AB) → §12.5",

@@ -30,7 +30,8 @@ from evaluators.text.cleanup import ends_with_eos_raw, strip_trailing_eos
 KE_JW = register(Protocol(
     id="KE-JW", family="keywords",
     title="Inspec keyword accuracy, ≤3 credits per abstract (jaeeewon dist_eval/eval_ke.py)",
-    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_ke.py", commit="d9e5d172c6cf",
+    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_ke.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="+ dist_eval/inspec.py: gold = all keyphrases joined by '; '"),),
     steps=(),
     metric=KeJwAccuracy(),
@@ -51,7 +52,10 @@ KE_JW_EOS_SKIP = register(dataclasses.replace(
     params={"eos": "skip-missed", "split": ",", "cap": 3}))
 
 _ONMT_SOURCE = Source("memray/OpenNMT-kpg-release", "onmt/keyphrase/eval.py",
-                      note="compute_match_scores + run_classic_metrics; stem_word_list from onmt/keyphrase/utils.py")
+                      commit="d16bf09e21521a6854ff3c7fe6eb271412914960",
+                      note="compute_match_scores + run_classic_metrics; stem_word_list and the validity/duplicate "
+                           "filter (validate_phrases, if_present_duplicate_phrases) from onmt/keyphrase/utils.py, "
+                           "applied as kp_evaluate.py::evaluate does")
 _ONMT_STEPS = (Step("strip-eos", "hyp", strip_trailing_eos, "remove a trailing </s>"),
                Step("lowercase", "both", str.lower, "OpenNMT-kpg expects lowercased phrases"))
 

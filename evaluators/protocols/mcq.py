@@ -105,7 +105,7 @@ def _decide_ab_mmau(hypothesis: str, references: Sequence[str], metadata: Mappin
 MCQ_MMAU = register(CheckedProtocol(
     id="MCQ-MMAU", family="mcq",
     title="MMAU test-mini/test string match (Sakshi113/MMAU evaluation.py)",
-    sources=(Source("Sakshi113/MMAU", "evaluation.py",
+    sources=(Source("Sakshi113/MMAU", "evaluation.py", commit="74682927cf7f434cc9ed585b1f8a5e6150381e91",
                     note="tokens = set of \\b\\w+\\b in lowercased text; answer tokens ⊆ output tokens and no "
                          "token that only a wrong choice has"),),
     steps=(CHECK_CHOICES,),
@@ -166,7 +166,7 @@ def _skip_task_name_none(prepared: Prepared) -> str | None:
     return "task_name_none" if "task_name" in metadata and metadata["task_name"] is None else None
 
 
-_AIR_SOURCE = Source("OFA-Sys/AIR-Bench", "score_foundation.py", commit="983247666e2a",
+_AIR_SOURCE = Source("OFA-Sys/AIR-Bench", "score_foundation.py", commit="983247666e2a25519b5c122810c2bcd91f26fd8d",
                      note="first char A-D, else second-to-last char; failures leave the denominator")
 
 MCQ_AIR = register(AirProtocol(
@@ -185,7 +185,7 @@ MCQ_AIR = register(AirProtocol(
 MCQ_AIR_GPT = register(dataclasses.replace(
     MCQ_AIR, id="MCQ-AIR-GPT",
     title="AIR-Bench Foundation after the GPT answer alignment (align_in_foundation.py), then score_foundation.py",
-    sources=(Source("OFA-Sys/AIR-Bench", "align_in_foundation.py", commit="983247666e2a",
+    sources=(Source("OFA-Sys/AIR-Bench", "align_in_foundation.py", commit="983247666e2a25519b5c122810c2bcd91f26fd8d",
                     note="gpt-3.5-turbo, temperature 1.0 or 2.0 for a random half of items (unseeded)"),
              _AIR_SOURCE),
     params={"failures": "excluded", "gpt_alignment": True, "judge": "gpt-3.5-turbo"},
@@ -229,7 +229,8 @@ def _decide_mucho(hypothesis: str, references: Sequence[str], metadata: Mapping[
 MCQ_MUCHO = register(CheckedProtocol(
     id="MCQ-MUCHO", family="mcq",
     title="MuChoMusic answer extraction (mulab-mir/muchomusic muchomusic_eval/scoring.py)",
-    sources=(Source("mulab-mir/muchomusic", "muchomusic_eval/scoring.py", commit="d3c9a423d006",
+    sources=(Source("mulab-mir/muchomusic", "muchomusic_eval/scoring.py",
+                    commit="d3c9a423d006c545b86472c0c1cfacce7058cfc5",
                     note="extract_responses + compare_answers; unanswered (-1) counts as wrong"),),
     steps=(check_step("check-gold-option", "references", _require_mucho_gold,
                       "the right option is one of the displayed options"),),

@@ -50,7 +50,8 @@ def jw_mc_normalize(text: str) -> str:
     return _NORMALIZE_PUNCT.sub("", text.lower())
 
 
-_JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_mc.py", commit="d9e5d172c6cf",
+_JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_mc.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="+ dist_eval/musiccaps.py: is_audioset_eval rows, reference = caption")
 _EOS_STEP = Step("strip-eos", "hyp", remove_final_eos, "if it ends with </s>: infer[:-4].strip() (no skip)")
 _TOK13A_STEP = Step("tok-13a", "both", _tok13a, "sacreBLEU Tokenizer13a on both sides")
@@ -94,7 +95,7 @@ MC_JW_NORMALIZE_EOS_SKIP = register(dataclasses.replace(
 
 # -- CMI-Bench -------------------------------------------------------------------------------------
 
-_CMI_SOURCE = Source("nicolaus625/CMI-bench", "evaluate.py", commit="4c15f410bf0c",
+_CMI_SOURCE = Source("nicolaus625/CMI-bench", "evaluate.py", commit="4c15f410bf0c7ff59d654b2a96f3295f3dec5aa5",
                      note="music_captioning(): raw response vs correct_answer, each score averaged over items")
 
 

@@ -29,12 +29,13 @@ from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import EOS
 
-JW_OSR = Source("jaeeewon/project-multimodal", "dist_eval/eval_osr.py", "d9e5d172c6cf",
+JW_OSR = Source("jaeeewon/project-multimodal", "dist_eval/eval_osr.py", "d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                 note="scoring of SALMONN LibriMix outputs (Libri2Mix wav16k/max test mix_clean, 3000 mixtures)")
-JW_LIBRIMIX = Source("jaeeewon/project-multimodal", "dist_eval/librimix.py", "d9e5d172c6cf",
+JW_LIBRIMIX = Source("jaeeewon/project-multimodal", "dist_eval/librimix.py", "d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                      note="references: the two LibriSpeech transcripts of the mixture's source utterances")
 MEETEVAL_CP = Source("fgnt/meeteval", "meeteval/wer/wer/cp.py::cp_word_error_rate",
-                     note="cpWER, called through the installed meeteval package")
+                     "badcd3c7cf82f98d2ac1f292801fbe6e9093ee2f",
+                     note="v0.4.3 (our pin): cpWER, called through the installed meeteval package")
 
 _NOT_SPEECH = re.compile(r"[^A-Z' ]")
 SEGMENTATIONS = ("period", "line", "single")

@@ -71,7 +71,8 @@ def _is_yes(hypothesis: str, references: Sequence[str], metadata: Mapping[str, A
 SV_JW = register(Protocol(
     id="SV-JW", family="speaker",
     title="VoxCeleb1 single-file 'same speaker?' accuracy, truth always yes (jaeeewon dist_eval/eval_sv.py)",
-    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sv.py", commit="d9e5d172c6cf",
+    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sv.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="+ dist_eval/voxceleb1.py: each test wav alone, so the truth is 'yes' for every item"),),
     steps=(Step("keep-completed", "skip", _skip_not_completed, "metadata status must be 'completed' when present"),
            Step("lowercase-strip-eos", "hyp", _jw_clean,
@@ -96,7 +97,7 @@ def _decide_yes_no(hypothesis: str, references: Sequence[str], metadata: Mapping
 SV_YESNO = register(CheckedProtocol(
     id="SV-YESNO", family="speaker",
     title="SALMONN-style speaker verification pairs: first whole-word yes/no of the answer vs the Yes/No label",
-    sources=(Source("bytedance/SALMONN", "dataset.py", commit="a58bba799a2e",
+    sources=(Source("bytedance/SALMONN", "dataset.py", commit="a58bba799a2eec05df09df102553f5c623808c12",
                     note="input = A + 1600 zeros + B (expand_wav), label Yes/No; the scoring rule (first "
                          "whole-word yes/no, none → wrong) is audiorepro's, as SALMONN publishes no scorer"),),
     steps=(check_step("check-label", "references", _check_yes_no_label, "label is Yes or No"),

@@ -46,18 +46,22 @@ from evaluators.text.cleanup import EOS
 from evaluators.text.tokenizers import NEEDS_DOWNLOAD, TokenizerUnavailableError
 
 # -- sources ---------------------------------------------------------------------------------------
-JW_BLEU = Source("jaeeewon/project-multimodal", "dist_eval/eval_bleu.py", "d9e5d172c6cf",
+JW_BLEU = Source("jaeeewon/project-multimodal", "dist_eval/eval_bleu.py", "d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                  note="en→ja scoring of SALMONN CoVoST 2 outputs")
-JW_RESULTS = Source("jaeeewon/project-multimodal", "results/salmonn_covost2.md", "d9e5d172c6cf",
+JW_RESULTS = Source("jaeeewon/project-multimodal", "results/salmonn_covost2.md",
+                    "d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="labelled en→ja / en→de / en→zh settings and their BLEU (plus slides 251027)")
-QWEN_AUDIO_ST = Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_st.py", "b50fb9584380")
-QWEN2_AUDIO_ST = Source("QwenLM/Qwen2-Audio", "eval_audio/evaluate_st.py", "595360e82b58")
-AUDIOBENCH_ST = Source("AudioLLMs/AudioBench", "src/dataset_src/covost2_*_test.py::compute_score", "e991641d4bea",
+QWEN_AUDIO_ST = Source("QwenLM/Qwen-Audio", "eval_audio/evaluate_st.py", "b50fb958438081d36e1a14e93dbbc2f329c7f10e")
+QWEN2_AUDIO_ST = Source("QwenLM/Qwen2-Audio", "eval_audio/evaluate_st.py", "595360e82b5839c1507492ec83cae5bda6d5c7d4")
+AUDIOBENCH_ST = Source("AudioLLMs/AudioBench", "src/dataset_src/covost2_*_test.py::compute_score",
+                       "e991641d4beaa7c07913c481af05447619f0e9f5",
                        note="HF evaluate sacrebleu, tokenize='flores101' for every target language")
 AUDIOBENCH_ST_ZH_OLD = Source("AudioLLMs/AudioBench", "src/dataset_src/covost2_en_zh_test.py::compute_score",
-                              "0e689b4f54f8", note="earlier rule: tokenize='zh' for en→zh")
-SACREBLEU = Source("mjpost/sacrebleu", "sacrebleu/metrics/bleu.py", note="BLEU with default options")
+                              "0e689b4f54f851d3681f1551c4b29b81512991b6", note="earlier rule: tokenize='zh' for en→zh")
+SACREBLEU = Source("mjpost/sacrebleu", "sacrebleu/metrics/bleu.py", "2277caccfc7b956671a6a09f1646f62250034157",
+                   note="v2.6.0 (our pin): BLEU with default options")
 MOSES_PUNCT = Source("moses-smt/mosesdecoder", "scripts/tokenizer/normalize-punctuation.perl",
+                     "f6d7adde154fb047b47192a70452ec7597a1da5c",
                      note="via sacremoses.MosesPunctNormalizer(perl_parity=True); CoVoST 2 paper rule")
 
 # -- text rules (protocol-specific, kept here) ---------------------------------------------------

@@ -36,7 +36,8 @@ from evaluators.protocols.base import Prepared, Protocol, Score, Source, Step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import EOS, strip_trailing_eos
 
-_STORY_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_story.py", commit="d9e5d172c6cf",
+_STORY_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_story.py",
+                       commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                        note="AudioCaps-Story-test; tokens = lowercase, ASCII punctuation deleted, split")
 
 STORY_JW = register(Protocol(
@@ -98,7 +99,8 @@ class _SpokenTextProtocol(Protocol):
         return super().score(items, interval=interval, details=details)
 
 
-_PAPER_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_sqqa.py", commit="d9e5d172c6cf",
+_PAPER_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_sqqa.py",
+                       commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                        note="the script's comment states the paper rule (WER against the spoken question < 30 % = "
                             "not followed); the SALMONN paper defines it, its repository has no scorer")
 
@@ -125,7 +127,8 @@ def _drop_one_trailing_eos(text: str) -> str:
 FOLLOW_SQQA_JW = register(Protocol(
     id="FOLLOW-SQQA-JW", family="story",
     title="WikiQA SQQA following rate as coded: some gold answer has WER ≥ 0.3 vs the output (eval_sqqa.py)",
-    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sqqa.py", commit="d9e5d172c6cf",
+    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sqqa.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="answers = all candidate sentences, lowercased, split on '; '"),),
     steps=(Step("strip-eos", "hyp", _drop_one_trailing_eos, "remove a trailing </s> (then strip)"),),
     metric=FollowingRate(_sqqa_jw_rule, "some-answer-wer-at-least-0.3"),
@@ -140,7 +143,8 @@ def _sf_jw_rule(hypothesis: str, references: Sequence[str], metadata: Mapping[st
 FOLLOW_SF_JW = register(_SpokenTextProtocol(
     id="FOLLOW-SF-JW", family="story",
     title="SLURP SF following rate as coded: some predicted slot value has WER ≥ 0.3 vs the transcript (eval_sf.py)",
-    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sf.py", commit="d9e5d172c6cf",
+    sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sf.py",
+                    commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="values = output without </s>, lowercased, split '; ', part after '='"),),
     steps=(Step("need-transcript", "skip", _skip_without("transcript"), "the SLURP transcript"),),
     metric=FollowingRate(_sf_jw_rule, "some-value-wer-at-least-0.3"),

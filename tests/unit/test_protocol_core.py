@@ -67,3 +67,13 @@ def test_unknown_protocol_lists_close_matches():
 def test_stats_matrix_shape():
     score = make_protocol().score(PredictionSet.from_pairs(["a b"], ["a c"]))
     assert isinstance(score.stats, np.ndarray) and score.stats.shape == (1, 2)
+
+
+def test_every_protocol_source_pins_a_full_commit() -> None:
+    """Issue 13 scope 3: the code a protocol reproduces changes between revisions, so every source names one."""
+    from evaluators.protocols import all_protocols
+
+    unpinned = [(protocol.id, str(source)) for protocol in all_protocols() for source in protocol.sources
+                if not (source.commit and len(source.commit) == 40
+                        and all(char in "0123456789abcdef" for char in source.commit))]
+    assert unpinned == []
