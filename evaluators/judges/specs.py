@@ -45,8 +45,12 @@ from evaluators.judges.templates import (
 from evaluators.metrics.base import ratio_aggregate
 from evaluators.predictions.base import PredictionItem
 
-#: the judge settings jaeeewon/project-multimodal sends to its vLLM-served Qwen3-8B (dist_eval/qwen3.py)
+#: the judge settings jaeeewon/project-multimodal sends to its vLLM-served Qwen3-8B (dist_eval/qwen3.py since
+#: c804f8c, the revision of the SQQA and SF judging)
 JW_QWEN3_DECODING = DecodingConfig(max_tokens=1024, seed=42, extra={"chat_template_kwargs": {"enable_thinking": False}})
+#: dist_eval/qwen3.py at 68cb85c, which judged the SALMONN SAKURA rows: max_tokens only (no seed; Qwen3's
+#: chat template thinks by default)
+JW_QWEN3_DECODING_68CB85C = DecodingConfig(max_tokens=1024)
 
 
 @dataclass(frozen=True)
@@ -456,8 +460,10 @@ SPECS: dict[str, JudgeSpec] = {spec.protocol_id: spec for spec in (
     SakuraSpec("J-SAKURA", SAKURA_OFFICIAL, "lower-strip", "gpt-4o-2024-11-20",
                DecodingConfig(temperature=0.0, top_p=0.9),
                notes="max_tokens 1024 is recorded by llm_judge.py but not sent"),
-    SakuraSpec("J-SAKURA-JW-DIST", SAKURA_JW_DIST, "exact", "Qwen/Qwen3-8B", JW_QWEN3_DECODING,
-               notes="model response passed raw, including </s>; captured judgement compared without lower/strip"),
+    SakuraSpec("J-SAKURA-JW-DIST", SAKURA_JW_DIST, "exact", "Qwen/Qwen3-8B", JW_QWEN3_DECODING_68CB85C,
+               notes="model response passed raw, including </s>; captured judgement compared without lower/strip; "
+                     "request as works.py at 68cb85c: {model, messages, max_tokens: 1024}, no seed, thinking on "
+                     "(qwen3.py got seed 42 and enable_thinking=False later, in c804f8c)"),
     SakuraSpec("J-SAKURA-JW-EVAL", SAKURA_JW_EVAL, "lower-strip", "openai/gpt-oss-20b",
                DecodingConfig(temperature=0.0, top_p=1.0, seed=42),
                notes="evaluation/sakura_exp.py prints the accuracy rounded to 2 decimals (percent)"),

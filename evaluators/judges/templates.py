@@ -16,9 +16,11 @@ Sources (read with the search tool; prompt text only, no code copied):
   newline, every line indented 4 spaces, the blank line before "Now here is ..." holds 4 spaces, it
   ends with a newline plus 4 spaces; the system prompt's first line ends with a space and its second
   line is indented 23 spaces. Substitution order: question, response, ground truth.
-* ``SAKURA_JW_DIST`` — jaeeewon/project-multimodal ``dist_eval/qwen3.py`` (used by
-  ``dist_eval/works.py::eval_sakura_judge``): same text, all blank lines empty, system second line
-  indented 4 spaces. Substitution order as ``works.py``: question, response, ground truth.
+* ``SAKURA_JW_DIST`` — jaeeewon/project-multimodal ``dist_eval/works.py::eval_sakura_judge`` at 68cb85c,
+  the judging behind the repository's SALMONN SAKURA rows: its module-level prompts, not the example in
+  ``qwen3.py``'s ``__main__`` block. The user template is byte-identical to SAKURA's; the system
+  prompt's second line starts with a literal ``#`` and 21 spaces *inside* the string (a comment marker
+  that ended up in the text). Substitution order as ``works.py``: question, response, ground truth.
 * ``SAKURA_JW_EVAL`` — jaeeewon/project-multimodal ``evaluation/sakura_exp.py``: no indentation,
   system prompt without the trailing space; order question, ground truth, response.
 * ``SQQA_JW`` — jaeeewon/project-multimodal ``dist_eval/works.py::eval_wikiqa_sqqa_judge`` (§12.1).
@@ -165,12 +167,12 @@ SAKURA_OFFICIAL = PromptTemplate(
 
 SAKURA_JW_DIST = PromptTemplate(
     name="sakura-jw-dist",
-    source="jaeeewon/project-multimodal dist_eval/qwen3.py + dist_eval/works.py::eval_sakura_judge",
-    system=_SAKURA_SYSTEM_FIRST + " \n    " + _SAKURA_SYSTEM_SECOND,
-    user="\n" + _lines(_SAKURA_BODY, "    ") + "\n    ",
+    source="jaeeewon/project-multimodal@68cb85c dist_eval/works.py::eval_sakura_judge",
+    system=_SAKURA_SYSTEM_FIRST + " \n#" + " " * 21 + _SAKURA_SYSTEM_SECOND,
+    user=SAKURA_OFFICIAL.user,
     placeholders=_SAKURA_PLACEHOLDERS_QRG,
-    note="indentation as dist_eval/qwen3.py (protocols.md §12.4); the copy commented out in works.py at the "
-         "stored revision differs in the system prompt's second line",
+    note="works.py's module-level user_prompt_template (= SAKURA's, byte for byte) and system_prompt (second "
+         "line: '#' + 21 spaces inside the string), as sent at 68cb85c",
 )
 
 SAKURA_JW_EVAL = PromptTemplate(

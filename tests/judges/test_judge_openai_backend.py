@@ -249,6 +249,16 @@ def test_key_never_in_logs_or_results(server: ScriptedServer, caplog: pytest.Log
     assert result.judge["base_url"] == server.url and result.judge["api_key_env"] == "OPENAI_API_KEY"
 
 
+def test_key_echoed_in_a_successful_reply_is_scrubbed_before_cache_and_result(server: ScriptedServer,
+                                                                             tmp_path: Path) -> None:
+    server.default = Behaviour("reply", content=f"Explanation: your key {SECRET} works.\nJudgement: correct")
+    with JudgementCache(tmp_path / "cache.sqlite") as cache:
+        result = run_judging("J-SAKURA", _items(1), _backend(server), cache)
+    stored = (tmp_path / "cache.sqlite").read_bytes()
+    assert SECRET.encode() not in stored and SECRET not in json.dumps(result.as_dict(items=True))
+    assert "your key *** works" in json.dumps(result.as_dict(items=True)) and result.value == 1.0
+
+
 def test_credentials_in_the_url_are_not_recorded(server: ScriptedServer) -> None:
     backend = OpenAICompatibleBackend(server.url.replace("http://", "http://user:pw@"), "m", api_key=SECRET)
     assert "pw" not in json.dumps(backend.describe()) and "pw" not in repr(backend)

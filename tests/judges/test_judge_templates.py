@@ -62,10 +62,12 @@ def test_sakura_reimplementations_differ_from_official_only_in_whitespace() -> N
 
     for template in (t.SAKURA_JW_DIST, t.SAKURA_JW_EVAL):
         assert squash(template.user) == squash(t.SAKURA_OFFICIAL.user)
-        assert squash(template.system or "") == squash(t.SAKURA_OFFICIAL.system or "")
         assert template.hash != t.SAKURA_OFFICIAL.hash
-    assert "\"happy\".\n\n    Now here" in t.SAKURA_JW_DIST.user
-    assert t.SAKURA_JW_DIST.system.split("\n")[1].startswith("    You have")
+    assert squash(t.SAKURA_JW_EVAL.system or "") == squash(t.SAKURA_OFFICIAL.system or "")
+    # works.py at 68cb85c: SAKURA's user text byte for byte; a '#' and 21 spaces open the system's second line
+    assert t.SAKURA_JW_DIST.user == t.SAKURA_OFFICIAL.user
+    assert t.SAKURA_JW_DIST.system.split("\n")[1] == "#" + " " * 21 + "You have to determine whether the model " \
+        "generated answer is correct."
     assert t.SAKURA_JW_EVAL.user.startswith("\nYou will") and t.SAKURA_JW_EVAL.user.endswith("\"incorrect\">\n")
     assert t.SAKURA_JW_EVAL.system.split("\n")[0].endswith("response.")
 

@@ -24,7 +24,8 @@ CONFORMANCE = Path(__file__).resolve().parents[2] / "fixtures" / "conformance"
 
 def _cases() -> list[Any]:
     params = []
-    for path in sorted(CONFORMANCE.glob("*.json")):
+    # judge_*.json hold judge requests, checked in tests/judges/test_judge_conformance.py
+    for path in sorted(set(CONFORMANCE.glob("*.json")) - set(CONFORMANCE.glob("judge_*.json"))):
         document = json.loads(path.read_text(encoding="utf-8"))
         for index, case in enumerate(document["cases"]):
             params.append(pytest.param(path.name, case, id=f"{path.stem}-{index}-{case['protocol']}"))

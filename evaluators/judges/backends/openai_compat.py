@@ -139,7 +139,8 @@ class OpenAICompatibleBackend(JudgeBackend):
             excerpt = self._scrub(raw[:_BODY_EXCERPT].decode("utf-8", "replace"))
             raise JudgeBackendError(f"judge endpoint returned no chat completion ({type(error).__name__}): "
                                     f"{excerpt!r}") from None
-        return "" if content is None else str(content)
+        # a server may echo the request (key included) inside an otherwise successful reply: never store it
+        return "" if content is None else self._scrub(str(content))
 
     # -- many requests, concurrently ----------------------------------------------------------------
     def complete_all(self, requests: Sequence[JudgeRequest], on_reply: ReplyCallback) -> None:

@@ -1,0 +1,41 @@
+"""Judge conformance: the requests a judge protocol sends equal what its cited code sends.
+
+``fixtures/conformance/judge_*.json`` hold request bodies captured by running the cited judge code (with
+its HTTP call replaced by a recorder) at the commit each file names.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from evaluators.judges.backends.openai_compat import OpenAICompatibleBackend
+from evaluators.judges.decoding import JudgeRequest
+from evaluators.judges.specs import SPECS
+from evaluators.predictions.base import PredictionItem
+from evaluators.protocols.registry import get_protocol
+
+CONFORMANCE = Path(__file__).resolve().parents[2] / "fixtures" / "conformance"
+
+
+def _cases(name: str) -> list[Any]:
+    document = json.loads((CONFORMANCE / name).read_text(encoding="utf-8"))
+    return [pytest.param(document, case, id=f"{Path(name).stem}-{index}")
+            for index, case in enumerate(document["cases"])]
+
+
+@pytest.mark.parametrize(("document", "case"), _cases("judge_sakura_jw_dist.json"))
+def test_sakura_jw_dist_sends_what_works_py_at_68cb85c_sends(document: dict[str, Any], case: dict[str, Any]) -> None:
+    spec = SPECS[case["protocol"]]
+    item = PredictionItem("x", case["item"]["prediction"], (case["item"]["reference"],),
+                          metadata={"question": case["item"]["question"]})
+    expected = case["expected"]["request"]
+    (call,) = spec.calls(item)
+    backend = OpenAICompatibleBackend("http://judge.invalid/v1", expected["model"], api_key="")
+    body = json.loads(backend._payload(JudgeRequest(spec.render(call), spec.default_decoding)))
+    assert body == expected   # prompts byte-identical, same fields (no seed, no thinking switch)
+    assert spec.default_model == expected["model"]
+    assert any(source.commit == document["commit"] for source in get_protocol(case["protocol"]).sources)
