@@ -82,6 +82,10 @@ def _summary(result: JudgeResult) -> str:
         lines.append(f"  skipped: {dict(result.skipped)}")
     if result.unavailable_reason:
         lines.append(f"  reason: {result.unavailable_reason}")
+    leaderboard = result.extras.get("leaderboard")
+    if leaderboard:
+        lines.append("  leaderboard: " + "  ".join(
+            f"{name} {'n/a' if value is None else f'{value:.4f}'}" for name, value in leaderboard.items()))
     for name, group in result.groups.items():
         group_value = "n/a" if group.value is None else f"{group.value:.4f}"
         lines.append(f"  {name}: {group_value}  n={group.n}  unparsed={group.unparsed}")

@@ -331,9 +331,51 @@ AIR_CATEGORIES = {"speech_QA": "speech", "speech_dialogue_QA": "speech", "sound_
                   "speech_and_sound_QA": "speech_and_sound", "speech_and_music_QA": "speech_and_music"}
 
 
+#: cal_score.py's categories, in its order
+AIR_CATEGORY_ORDER = ("speech", "sound", "music", "speech_and_sound", "speech_and_music")
+#: the Chat leaderboard's columns (README): "Mixed Audio" = mean of speech_and_sound and speech_and_music
+AIR_LEADERBOARD_COLUMNS = ("Speech", "Sound", "Music", "Mixed Audio")
+_AIR_ORDER_STATS = ("model_ref_first", "ok_ref_first", "model_model_first", "ok_model_first")
+
+
+def air_leaderboard(stats: np.ndarray) -> dict[str, np.ndarray]:
+    """The Chat leaderboard columns and their "Average" from per-item category-blocked statistics.
+
+    Per category (cal_score.py): the model's mean score over parsed replies, in each order, then the two
+    orders averaged (README: "swap the positions ... and then calculate the final score"); "Mixed Audio"
+    is the mean of speech_and_sound and speech_and_music; "Average" the mean of the four columns. Where
+    a category has no parsed reply in an order, cal_score.py divides by zero; here that category is NaN and
+    is left out of the means (the number stays defined on partial data, and the NaN column shows why).
+    """
+    stats = np.asarray(stats, dtype=float)
+    blocks = stats.reshape(stats.shape[:-1] + (len(AIR_CATEGORY_ORDER), len(_AIR_ORDER_STATS)))
+    totals = blocks.sum(axis=-3)   # (..., category, 4)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ref_first = np.where(totals[..., 1] > 0, totals[..., 0] / np.where(totals[..., 1] > 0, totals[..., 1], 1),
+                             np.nan)
+        model_first = np.where(totals[..., 3] > 0, totals[..., 2] / np.where(totals[..., 3] > 0, totals[..., 3], 1),
+                               np.nan)
+    category = (ref_first + model_first) / 2
+    columns = {"Speech": category[..., 0], "Sound": category[..., 1], "Music": category[..., 2],
+               "Mixed Audio": _nanmean(np.stack([category[..., 3], category[..., 4]], axis=-1))}
+    columns["Average"] = _nanmean(np.stack([columns[name] for name in AIR_LEADERBOARD_COLUMNS], axis=-1))
+    return columns
+
+
+def _nanmean(values: np.ndarray) -> np.ndarray:
+    present = ~np.isnan(values)
+    count = present.sum(axis=-1)
+    total = np.where(present, values, 0.0).sum(axis=-1)
+    return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
 class AirChatSpec(JudgeSpec):
-    """AIR-Bench chat: each item judged twice (reference first, then model first); per order the model's
-    mean score over parsed replies (fails excluded, as cal_score.py), then the two orders averaged."""
+    """AIR-Bench chat: each item judged twice (reference first, then model first); the number is the Chat
+    leaderboard's "Average" (:func:`air_leaderboard`): per category the model's mean score over parsed
+    replies in each order (fails excluded, as cal_score.py), the orders averaged, "Mixed Audio" the mean of
+    the two mixed categories, and the mean of the four columns. The columns are in ``extras["leaderboard"]``.
+    Items whose ``task_name`` is none of cal_score.py's are not in any column (counted as
+    ``extras["uncategorised"]``)."""
 
     protocol_id = "J-AIR-CHAT"
     template = AIR_CHAT
@@ -342,9 +384,10 @@ class AirChatSpec(JudgeSpec):
     unit = "score-1-10"
     unparsed_rule = "fails-excluded-per-order"
     kind = "scale"
-    stat_names = ("model_ref_first", "ok_ref_first", "model_model_first", "ok_model_first")
+    stat_names = tuple(f"{category}:{name}" for category in AIR_CATEGORY_ORDER for name in _AIR_ORDER_STATS)
     notes = ("positions swapped and averaged (README 'cir' run); score_chat.py's unseeded 50 % temperature-2.0 "
-             "coin flip is not reproduced: every call uses the configured temperature")
+             "coin flip is not reproduced: every call uses the configured temperature; value = the leaderboard "
+             "'Average' of Speech, Sound, Music and Mixed Audio (mean of speech_and_sound, speech_and_music)")
 
     def calls(self, item: PredictionItem) -> list[Call]:
         audio = item.metadata.get("meta_info")
@@ -359,28 +402,35 @@ class AirChatSpec(JudgeSpec):
 
     def decide(self, item: PredictionItem, replies: Sequence[str]) -> ItemVerdict:
         ref_first, model_first = parsing.air_scores(replies[0]), parsing.air_scores(replies[1])
-        stats = (float(ref_first.second or 0), float(ref_first.parsed),
+        task = str(item.metadata.get("task_name", ""))
+        block = (float(ref_first.second or 0), float(ref_first.parsed),
                  float(model_first.first or 0), float(model_first.parsed))
+        category = AIR_CATEGORIES.get(task)
+        stats: tuple[float, ...] = ()
+        for name in AIR_CATEGORY_ORDER:
+            stats += block if name == category else (0.0,) * len(block)
         parsed = ref_first.parsed and model_first.parsed
         outcome = "scored" if parsed else ("partial" if ref_first.parsed or model_first.parsed else "unparsed")
-        task = str(item.metadata.get("task_name", ""))
-        return ItemVerdict(item.id, outcome, stats, parsed, tuple(replies), None, AIR_CATEGORIES.get(task),
+        return ItemVerdict(item.id, outcome, stats, parsed, tuple(replies), None, category,
                            {"ref_first": [ref_first.first, ref_first.second],
                             "model_first": [model_first.first, model_first.second],
                             "out_of_range": ref_first.out_of_range or model_first.out_of_range})
 
     def aggregate(self, stats: np.ndarray) -> np.ndarray:
-        stats = np.asarray(stats, dtype=float)
-        first = ratio_aggregate(stats[..., 0:2], "corpus")
-        second = ratio_aggregate(stats[..., 2:4], "corpus")
-        return (first + second) / 2
+        return air_leaderboard(stats)["Average"]
 
     def extras(self, verdicts: Sequence[ItemVerdict]) -> dict[str, Any]:
+        leaderboard: dict[str, float | None] = {}
+        if verdicts:
+            stats = np.asarray([v.stats for v in verdicts], dtype=float)
+            for name, value in air_leaderboard(stats).items():
+                leaderboard[name] = None if np.isnan(value) else float(value)
         reference_scores = [v.detail["ref_first"][0] for v in verdicts if v.detail["ref_first"][0] is not None]
         reference_scores += [v.detail["model_first"][1] for v in verdicts if v.detail["model_first"][1] is not None]
         wins = [v.detail["ref_first"][1] > v.detail["ref_first"][0] for v in verdicts
                 if v.detail["ref_first"][0] is not None]
-        return {"reference_mean": (sum(reference_scores) / len(reference_scores)) if reference_scores else None,
+        return {"leaderboard": leaderboard, "uncategorised": sum(v.group is None for v in verdicts),
+                "reference_mean": (sum(reference_scores) / len(reference_scores)) if reference_scores else None,
                 "win_rate_ref_first": (sum(wins) / len(wins)) if wins else None,
                 "out_of_range_items": [v.id for v in verdicts if v.detail.get("out_of_range")]}
 

@@ -149,11 +149,35 @@ def test_air_chat_swaps_positions_and_excludes_fails(scripted_judge) -> None:
     judge = scripted_judge(_air_answer(replies))
     result = run_judging("J-AIR-CHAT", _air_items(), judge)
     assert len(judge.calls) == 6
-    assert result.value == pytest.approx(((6 + 4) / 2 + (7 + 5) / 2) / 2)
+    # only Speech has a parsed reply in both orders (cal_score.py would divide by zero for Sound and Music)
+    assert result.value == pytest.approx((6 + 7) / 2)
+    assert result.extras["leaderboard"] == {"Speech": 6.5, "Sound": None, "Music": None, "Mixed Audio": None,
+                                            "Average": 6.5}
     assert result.unparsed == 2 and dict(result.counts) == {"partial": 2, "scored": 1}
     assert result.groups["speech"].value == pytest.approx(6.5)
     assert result.groups["sound"].value is None              # no parsed reference-first reply in the category
     assert result.extras["win_rate_ref_first"] == pytest.approx(0.0)
+
+
+def test_air_chat_value_is_the_leaderboard_average_of_four_columns(scripted_judge) -> None:
+    tasks = [("s1", "speech_QA"), ("s2", "speech_dialogue_QA"), ("n1", "sound_QA"), ("m1", "music_QA"),
+             ("x1", "speech_and_sound_QA"), ("y1", "speech_and_music_QA")]
+    items = PredictionSet("air", "test", tuple(
+        PredictionItem(item_id, f"model answer {item_id}", (f"reference {item_id}",), prompt="Q?",
+                       metadata={"meta_info": "audio", "task_name": task}) for item_id, task in tasks))
+    model = {"s1": (8, 6), "s2": (4, 4), "n1": (5, 7), "m1": (9, 9), "x1": (2, 4), "y1": (10, 6)}
+    replies = {}
+    for item_id, (ref_first_model, model_first_model) in model.items():
+        replies[(item_id, "ref-first")] = f"7 {ref_first_model}"
+        replies[(item_id, "model-first")] = f"{model_first_model} 7"
+    result = run_judging("J-AIR-CHAT", items, scripted_judge(_air_answer(replies)))
+    speech, sound, music = ((8 + 4) / 2 + (6 + 4) / 2) / 2, (5 + 7) / 2, 9.0
+    mixed = ((2 + 4) / 2 + (10 + 6) / 2) / 2
+    assert result.extras["leaderboard"] == pytest.approx(
+        {"Speech": speech, "Sound": sound, "Music": music, "Mixed Audio": mixed,
+         "Average": (speech + sound + music + mixed) / 4})
+    assert result.value == pytest.approx((speech + sound + music + mixed) / 4)
+    assert result.interval is not None and result.interval.low <= result.value <= result.interval.high
 
 
 def test_air_chat_score_above_ten_makes_the_number_unavailable(scripted_judge) -> None:
