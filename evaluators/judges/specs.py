@@ -194,6 +194,12 @@ def _without_eos(text: str) -> str:
     return text[:-4].strip() if text.endswith("</s>") else text
 
 
+def sqqa_candidates(references: Sequence[str]) -> list[str]:
+    """WikiQA candidate answers as works.py::eval_wikiqa_sqqa_judge takes them: each reference lowercased and
+    split on ``"; "`` (the builder stores all candidates of a question in one ``answer`` string)."""
+    return [answer for reference in references for answer in reference.lower().split("; ")]
+
+
 class SqqaSpec(JudgeSpec):
     protocol_id = "J-SQQA-JW"
     template = SQQA_JW
@@ -201,15 +207,16 @@ class SqqaSpec(JudgeSpec):
     default_decoding = JW_QWEN3_DECODING
     unparsed_rule = "no-marker-counts-wrong"
     stat_names = ("correct", "total")
-    notes = "one judge call per candidate answer (all WikiQA candidate sentences, label ignored); OR over answers"
+    notes = ("one judge call per candidate answer (all WikiQA candidate sentences, label ignored; a reference "
+             "holding several joined by '; ' is split, as works.py does); OR over answers")
 
     def calls(self, item: PredictionItem) -> list[Call] | str:
         question = item_question(self.protocol_id, item)
         if not item.references:
             raise JudgeInputError(self.protocol_id, item.id, "no candidate answers")
         output = _without_eos(item.prediction)
-        return [Call(f"answer-{index}", {"sentence": sqqa_sentence(question, answer.lower(), output)})
-                for index, answer in enumerate(item.references)]
+        return [Call(f"answer-{index}", {"sentence": sqqa_sentence(question, answer, output)})
+                for index, answer in enumerate(sqqa_candidates(item.references))]
 
     def decide(self, item: PredictionItem, replies: Sequence[str]) -> ItemVerdict:
         correct = parsing.sqqa_official_correct(tuple(replies))
@@ -225,7 +232,7 @@ class SqqaSpec(JudgeSpec):
         import jiwer
 
         output = _without_eos(item.prediction)
-        answers = [answer.lower() for answer in item.references if answer.strip()]
+        answers = [answer for answer in sqqa_candidates(item.references) if answer.strip()]
         if not answers or not output.strip():
             return None
         return any(jiwer.wer(answer, output) >= 0.3 for answer in answers)

@@ -27,15 +27,28 @@ def _cases(name: str) -> list[Any]:
             for index, case in enumerate(document["cases"])]
 
 
-@pytest.mark.parametrize(("document", "case"), _cases("judge_sakura_jw_dist.json"))
-def test_sakura_jw_dist_sends_what_works_py_at_68cb85c_sends(document: dict[str, Any], case: dict[str, Any]) -> None:
+def _bodies(case: dict[str, Any], model: str) -> list[dict[str, Any]]:
+    """The JSON bodies the protocol's spec makes the OpenAI-compatible backend post for the case's item."""
     spec = SPECS[case["protocol"]]
     item = PredictionItem("x", case["item"]["prediction"], (case["item"]["reference"],),
                           metadata={"question": case["item"]["question"]})
+    calls = spec.calls(item)
+    assert not isinstance(calls, str)
+    backend = OpenAICompatibleBackend("http://judge.invalid/v1", model, api_key="")
+    return [json.loads(backend._payload(JudgeRequest(spec.render(call), spec.default_decoding))) for call in calls]
+
+
+@pytest.mark.parametrize(("document", "case"), _cases("judge_sakura_jw_dist.json"))
+def test_sakura_jw_dist_sends_what_works_py_at_68cb85c_sends(document: dict[str, Any], case: dict[str, Any]) -> None:
     expected = case["expected"]["request"]
-    (call,) = spec.calls(item)
-    backend = OpenAICompatibleBackend("http://judge.invalid/v1", expected["model"], api_key="")
-    body = json.loads(backend._payload(JudgeRequest(spec.render(call), spec.default_decoding)))
-    assert body == expected   # prompts byte-identical, same fields (no seed, no thinking switch)
-    assert spec.default_model == expected["model"]
+    # prompts byte-identical, same fields (no seed, no thinking switch)
+    assert _bodies(case, expected["model"]) == [expected]
+    assert SPECS[case["protocol"]].default_model == expected["model"]
+    assert any(source.commit == document["commit"] for source in get_protocol(case["protocol"]).sources)
+
+
+@pytest.mark.parametrize(("document", "case"), _cases("judge_sqqa_jw.json"))
+def test_sqqa_sends_one_request_per_candidate_as_works_py(document: dict[str, Any], case: dict[str, Any]) -> None:
+    expected = case["expected"]["requests"]
+    assert _bodies(case, expected[0]["model"]) == expected
     assert any(source.commit == document["commit"] for source in get_protocol(case["protocol"]).sources)
