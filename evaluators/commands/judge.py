@@ -82,6 +82,9 @@ def _summary(result: JudgeResult) -> str:
         lines.append(f"  skipped: {dict(result.skipped)}")
     if result.unavailable_reason:
         lines.append(f"  reason: {result.unavailable_reason}")
+    if result.extras.get("near_misses"):
+        lines.append(f"  near-misses (inexact 'Yes', counted No as the original does): {result.extras['near_misses']}"
+                     f"; accuracy if read as Yes: {result.extras['accuracy_if_near_misses_were_yes']:.4f}")
     leaderboard = result.extras.get("leaderboard")
     if leaderboard:
         lines.append("  leaderboard: " + "  ".join(

@@ -79,6 +79,12 @@ def sf_official_yes(reply: str) -> bool:
     return reply == "Yes"
 
 
+def sf_near_miss_yes(reply: str) -> bool:
+    """A reply that says yes but is not exactly ``Yes`` (``Yes.``, ``yes``, ``Yes\n``): eval_sf.py counts it as
+    No; it is reported beside the number so the reader sees how many verdicts the exact test discarded."""
+    return reply != "Yes" and reply.strip().rstrip(".").strip().lower() == "yes"
+
+
 def sf_reply_readable(reply: str) -> bool:
     """Whether the reply is a yes/no answer in any case or with a final period."""
     return reply.strip().rstrip(".").strip().lower() in ("yes", "no")

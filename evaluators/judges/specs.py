@@ -251,7 +251,8 @@ class SlotFillingSpec(JudgeSpec):
     default_decoding = JW_QWEN3_DECODING
     unparsed_rule = "only-exact-Yes-counts"
     stat_names = ("yes", "slots")
-    notes = "gold slot i paired with predicted slot i (zip); micro accuracy over judged slots"
+    notes = ("gold slot i paired with predicted slot i (zip); micro accuracy over judged slots; replies that say "
+             "yes inexactly are counted No (as eval_sf.py) and reported as extras['near_misses']")
 
     @staticmethod
     def pairs(item: PredictionItem) -> list[tuple[list[str], list[str]]] | str:
@@ -279,7 +280,16 @@ class SlotFillingSpec(JudgeSpec):
         readable = all(parsing.sf_reply_readable(reply) for reply in replies)
         return ItemVerdict(item.id, "scored" if readable else "unparsed", (float(yes), float(len(replies))),
                            readable, tuple(replies), None, None,
-                           {"unreadable_replies": sum(not parsing.sf_reply_readable(r) for r in replies)})
+                           {"unreadable_replies": sum(not parsing.sf_reply_readable(r) for r in replies),
+                            "near_miss_yes": sum(parsing.sf_near_miss_yes(r) for r in replies)})
+
+    def extras(self, verdicts: Sequence[ItemVerdict]) -> dict[str, Any]:
+        """Near-misses (``Yes.``, ``yes``, ``Yes\n``): counted No as eval_sf.py does, and reported here with
+        the accuracy they would give if read as Yes."""
+        near = sum(v.detail.get("near_miss_yes", 0) for v in verdicts)
+        slots = sum(v.stats[1] for v in verdicts)
+        yes = sum(v.stats[0] for v in verdicts)
+        return {"near_misses": near, "accuracy_if_near_misses_were_yes": (yes + near) / slots if slots else None}
 
 
 # -- AudioBench (§12.5, §7.3) -----------------------------------------------------------------------------

@@ -99,3 +99,10 @@ def test_explanations_for_the_report() -> None:
     assert parsing.audiobench_explanation("Rating: 1") is None
     assert parsing.sqqa_reason('{"Correct": True, "Reason": "same city"}') == "same city"
     assert parsing.sqqa_reason("no dict") is None
+
+
+@pytest.mark.parametrize(("reply", "near_miss"), [("Yes.", True), ("yes", True), ("Yes\n", True), (" YES ", True),
+                                                  ("Yes", False), ("No", False), ("No.", False), ("Yes, it does", False)])
+def test_sf_near_miss_yes(reply: str, near_miss: bool) -> None:
+    assert parsing.sf_near_miss_yes(reply) is near_miss
+

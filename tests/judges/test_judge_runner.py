@@ -108,6 +108,8 @@ def test_slot_filling_micro_over_slots_and_unpairable_items_reported(scripted_ju
     result = run_judging("J-SF-JW", items, scripted_judge(answer))
     assert result.value == pytest.approx(2 / 3)            # "Yes." counts as No
     assert result.n == 3 and result.unparsed == 0
+    # ... and is reported beside the number
+    assert result.extras["near_misses"] == 1 and result.extras["accuracy_if_near_misses_were_yes"] == 1.0
     assert result.skipped == {"slot without '=' (the official script raises IndexError)": 1}
 
 
