@@ -188,7 +188,8 @@ def _intervals(spec: JudgeSpec, stats: np.ndarray, value: float | None) -> tuple
         n = int(stats[:, 1].sum())
         correct = float(numerators.sum())
         p = correct / n
-        wald = wald_interval(p, n)
+        # the range is clipped to [0, 1]; the ± the source prints stays in extras (e.g. printed_plus_minus)
+        wald = wald_interval(p, n, clip=True)
         wilson = wilson_interval(correct, n)
         scaled = {name: Interval(iv.low * spec.scale, iv.high * spec.scale, iv.level, iv.method)
                   for name, iv in (("wald", wald), ("wilson", wilson))}

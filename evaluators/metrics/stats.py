@@ -47,11 +47,18 @@ class Interval:
         return {"low": self.low, "high": self.high, "level": self.level, "method": self.method}
 
 
-def wald_interval(p: float, n: int, z: float = Z_95) -> Interval:
-    """Normal-approximation interval ``p ± z·sqrt(p(1−p)/n)`` (not clipped: matches published ±)."""
+def wald_interval(p: float, n: int, z: float = Z_95, *, clip: bool = False) -> Interval:
+    """Normal-approximation interval ``p ± z·sqrt(p(1−p)/n)``.
+
+    Unclipped by default (its half-width is the ± papers print); with ``clip`` the bounds are cut to
+    [0, 1] (method ``wald-clipped`` when a bound was cut), so a reported range never leaves the possible
+    values of an accuracy.
+    """
     if n <= 0:
         raise ValueError("n must be positive")
     half = z * math.sqrt(max(p * (1 - p), 0.0) / n)
+    if clip and (p - half < 0.0 or p + half > 1.0):
+        return Interval(max(0.0, p - half), min(1.0, p + half), method="wald-clipped")
     return Interval(p - half, p + half, method="wald")
 
 

@@ -102,7 +102,8 @@ def test_explanations_for_the_report() -> None:
 
 
 @pytest.mark.parametrize(("reply", "near_miss"), [("Yes.", True), ("yes", True), ("Yes\n", True), (" YES ", True),
-                                                  ("Yes", False), ("No", False), ("No.", False), ("Yes, it does", False)])
+                                                  ("Yes", False), ("No", False), ("No.", False),
+                                                  ("Yes, it does", False)])
 def test_sf_near_miss_yes(reply: str, near_miss: bool) -> None:
     assert parsing.sf_near_miss_yes(reply) is near_miss
 

@@ -48,8 +48,11 @@ def test_sakura_counts_invalid_as_wrong_and_reports_them(scripted_judge, protoco
     result = run_judging(protocol_id, _sakura_items(), judge)
     assert result.value == pytest.approx(value)
     assert result.n == 5 and result.unparsed == unparsed and dict(result.counts) == counts
-    assert result.interval.method == "wald"
-    assert result.interval.high - value == pytest.approx(wald_half_width(value, 5, z=1.959963984540054))
+    # n = 5: value ± half-width leaves [0, 1]; the range is clipped (the printed ± stays the Wald half-width)
+    half = wald_half_width(value, 5, z=1.959963984540054)
+    assert result.interval.method == "wald-clipped"
+    assert (result.interval.low, result.interval.high) == pytest.approx((max(0.0, value - half),
+                                                                         min(1.0, value + half)))
     assert set(result.intervals) == {"wald", "wilson"}
     assert result.groups["Animal-single"].value == pytest.approx(2 / 3 if protocol_id != "J-SAKURA-JW-DIST"
                                                                  else 1 / 3)
@@ -285,7 +288,7 @@ def test_result_as_score_for_the_report(scripted_judge) -> None:
     score = result.as_score()
     assert (score.protocol, score.value, score.n, score.signature) == ("J-SAKURA", 0.6, 5, result.signature)
     assert score.skipped == {"unparsed (invalid-counts-wrong(lower-strip))": 1}
-    assert score.as_dict()["interval"]["method"] == "wald"
+    assert score.as_dict()["interval"]["method"] == "wald-clipped"
     assert set(score.groups) == {"Animal-single", "Gender-single"}
 
 

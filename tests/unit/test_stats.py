@@ -212,3 +212,12 @@ def test_paired_scores_compares_two_protocols_on_the_items_both_kept():
         paired_scores(skipped, corpus, other, corpus)
     with pytest.raises(ValueError, match="details"):
         paired_scores(qwen2.score(predictions, details=False), corpus, b, corpus)
+
+
+def test_wald_interval_clipped_to_the_unit_range_only_when_asked() -> None:
+    # 1 of 4 correct: 0.25 ± 0.4244 would print as [-0.1744, 0.6744]
+    assert wald_interval(0.25, 4).low < 0
+    clipped = wald_interval(0.25, 4, clip=True)
+    assert clipped.low == 0.0 and clipped.high == pytest.approx(0.25 + 1.959963984540054 * (0.25 * 0.75 / 4) ** 0.5)
+    assert clipped.method == "wald-clipped"
+    assert wald_interval(0.5, 100, clip=True) == wald_interval(0.5, 100)
