@@ -2,7 +2,10 @@
 
 A reply is stored under a key made of everything that can change it: judge model, model revision,
 prompt-template hash, the rendered messages and the decoding configuration. Re-running the same
-judging therefore makes zero calls, while a new template, revision or temperature misses.
+judging therefore makes zero calls, while a new template, revision or temperature misses. A *sampling*
+judge (temperature above 0 or left to the server, and no seed) draws a new reply per call, so its key
+also names the item and call (``sample``): two items with identical prompts get two samples, as the
+original scripts got, instead of sharing one.
 
 Safety:
 * every reply is committed as soon as it arrives (``put`` commits), so a crash mid-run loses no
@@ -47,14 +50,20 @@ class CacheKey:
     template_hash: str
     decoding: str
     messages: str
+    #: for sampling judges: the item and call the reply was drawn for ("" for deterministic decoding)
+    sample: str = ""
 
     @classmethod
-    def of(cls, judge_model: str, revision: str, template_hash: str, request: JudgeRequest) -> CacheKey:
-        return cls(judge_model, revision, template_hash, request.decoding.canonical(), request.messages_json())
+    def of(cls, judge_model: str, revision: str, template_hash: str, request: JudgeRequest,
+           sample: str = "") -> CacheKey:
+        return cls(judge_model, revision, template_hash, request.decoding.canonical(), request.messages_json(),
+                   sample)
 
     def digest(self) -> str:
-        payload = json.dumps([self.judge_model, self.revision, self.template_hash, self.decoding, self.messages],
-                             ensure_ascii=False)
+        fields = [self.judge_model, self.revision, self.template_hash, self.decoding, self.messages]
+        if self.sample:   # deterministic keys keep their digest (caches written before stay valid)
+            fields.append(self.sample)
+        payload = json.dumps(fields, ensure_ascii=False)
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 

@@ -42,6 +42,12 @@ class DecodingConfig:
         sent.update(self.extra)
         return sent
 
+    @property
+    def samples(self) -> bool:
+        """True when a reply is a random draw: temperature above 0 or not sent (servers default to 1.0) and no
+        seed. Identical prompts then get independent replies, and the cache keys them per item and call."""
+        return (self.temperature is None or self.temperature > 0) and self.seed is None
+
     def canonical(self) -> str:
         """Stable JSON text, used in cache keys and signatures."""
         return json.dumps(self.as_dict(), sort_keys=True, ensure_ascii=False)

@@ -122,14 +122,19 @@ def _complete_errors_as_reply(backend: JudgeBackend, requests: Sequence[JudgeReq
 
 
 def _fetch_replies(requests: Sequence[JudgeRequest], spec: JudgeSpec, backend: JudgeBackend,
-                   cache: JudgementCache | None) -> tuple[list[str], int, int, int]:
+                   cache: JudgementCache | None,
+                   samples: Sequence[str] | None = None) -> tuple[list[str], int, int, int]:
     """Replies for ``requests`` from the cache or the backend.
 
+    ``samples`` (one per request, for sampling decodings) names the item and call of each request: identical
+    prompts of different items are then neither shared in the cache nor sent once for all.
     Returns (replies, calls made, cache hits, backend errors turned into the spec's error reply).
     """
     replies: list[str | None] = [None] * len(requests)
     use_cache = cache is not None and backend.cacheable
-    keys = [CacheKey.of(backend.model, backend.revision, spec.template.hash, request) for request in requests]
+    samples = samples or [""] * len(requests)
+    keys = [CacheKey.of(backend.model, backend.revision, spec.template.hash, request, sample)
+            for request, sample in zip(requests, samples, strict=True)]
     hits = 0
     to_send: dict[str, list[int]] = {}
     for index, key in enumerate(keys):
@@ -234,6 +239,7 @@ def run_judging(protocol_id: str, predictions: PredictionSet | Iterable[Predicti
     skipped: Counter[str] = Counter()
     plan: list[tuple[PredictionItem, int, int]] = []  # item, first request index, number of requests
     requests: list[JudgeRequest] = []
+    samples: list[str] = []
     for item in items:
         calls = spec.calls(item)
         if isinstance(calls, str):
@@ -241,7 +247,8 @@ def run_judging(protocol_id: str, predictions: PredictionSet | Iterable[Predicti
             continue
         plan.append((item, len(requests), len(calls)))
         requests.extend(JudgeRequest(spec.render(call), decoding) for call in calls)
-    replies, calls_made, hits, errors = _fetch_replies(requests, spec, backend, cache)
+        samples.extend(f"{item.id}\x1f{call.tag}" if decoding.samples else "" for call in calls)
+    replies, calls_made, hits, errors = _fetch_replies(requests, spec, backend, cache, samples)
     verdicts = [spec.decide(item, replies[start:start + count]) for item, start, count in plan]
     base = {"protocol": spec.protocol_id, "unit": spec.unit, "signature": judge_signature(spec, backend, decoding),
             "judge": backend.describe(), "decoding": decoding, "template": spec.template.name,

@@ -82,3 +82,37 @@ def test_concurrent_processes(tmp_path: Path) -> None:
     with JudgementCache(path) as cache:
         assert len(cache) == 3 * 40 + 40
         assert cache.get(_key("2-39")) == "reply 2-39"
+
+
+def test_sampling_judges_draw_one_reply_per_item_and_call(scripted_judge, tmp_path: Path) -> None:
+    """Identical prompts of two items: a temperature-0 judge asks once (one cached reply serves both), a
+    sampling judge (AIR chat, temperature 1.0, no seed) asks for each item, and a re-run hits the cache."""
+    from evaluators.judges import run_judging
+    from evaluators.predictions.base import PredictionItem, PredictionSet
+
+    def items(protocol_metadata: dict[str, str]) -> PredictionSet:
+        return PredictionSet("same", "test", tuple(
+            PredictionItem(item_id, "the same answer", ("the same reference",), prompt="Same question?",
+                           metadata=protocol_metadata) for item_id in ("a", "b")))
+
+    greedy = scripted_judge(lambda user: "Explanation: ok\nJudgement: correct")
+    with JudgementCache(tmp_path / "greedy.sqlite") as cache:
+        assert run_judging("J-SAKURA", items({}), greedy, cache).calls_made == 1
+    assert len(greedy.calls) == 1
+
+    air = {"meta_info": "audio", "task_name": "speech_QA"}
+    sampling = scripted_judge(lambda user: "7 8")
+    with JudgementCache(tmp_path / "sampling.sqlite") as cache:
+        assert run_judging("J-AIR-CHAT", items(air), sampling, cache).calls_made == 4   # 2 items × 2 orders
+        assert len(cache) == 4
+        rerun = run_judging("J-AIR-CHAT", items(air), sampling, cache)
+    assert rerun.calls_made == 0 and rerun.cache_hits == 4
+
+
+def test_sampling_is_temperature_above_zero_or_unset_without_a_seed() -> None:
+    assert DecodingConfig(temperature=1.0).samples and DecodingConfig().samples
+    assert not DecodingConfig(temperature=0.0).samples and not DecodingConfig(max_tokens=9, seed=42).samples
+    request = JudgeRequest((("user", "p"),), DecodingConfig(temperature=1.0))
+    assert CacheKey.of("m", "r", "t", request, "a").digest() != CacheKey.of("m", "r", "t", request, "b").digest()
+    # deterministic keys are unchanged by the new field (caches written before stay valid)
+    assert CacheKey.of("m", "r", "t", request).digest() == CacheKey.of("m", "r", "t", request, "").digest()
