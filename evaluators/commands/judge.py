@@ -29,6 +29,7 @@ from evaluators.judges import (
     load_sakura_judgements,
     run_judging,
 )
+from evaluators.judges.backends.openai_compat import TRANSPORTS
 from evaluators.judges.inputs import JUDGE_INPUT_FORMATS
 from evaluators.judges.runner import JudgeResult
 from evaluators.predictions import load_predictions
@@ -49,6 +50,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--model-path", help="local checkpoint directory (transformers backend)")
     parser.add_argument("--revision", default="unspecified", help="judge model revision, recorded and cached on")
     parser.add_argument("--api-key-env", default="OPENAI_API_KEY", help="environment variable holding the key")
+    parser.add_argument("--transport", choices=TRANSPORTS, default="chat",
+                        help="openai backend: chat endpoint, or the completions endpoint with a chat template "
+                             "applied here (completions-llama3: how AudioBench calls its Llama-3 judge)")
     parser.add_argument("--cache", help="SQLite judgement cache (re-runs make no calls)")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
@@ -119,7 +123,7 @@ def run(args: argparse.Namespace) -> int:
                 backend = OpenAICompatibleBackend(args.base_url, args.model or spec.default_model,
                                                   api_key_env=args.api_key_env, revision=args.revision,
                                                   timeout_s=args.timeout, max_retries=args.retries,
-                                                  max_concurrency=args.concurrency)
+                                                  max_concurrency=args.concurrency, transport=args.transport)
             else:
                 if not args.model_path:
                     raise SystemExit("audiorepro judge: --model-path is required for --backend transformers")

@@ -98,6 +98,8 @@ def judge_signature(spec: JudgeSpec, backend: JudgeBackend, decoding: DecodingCo
     fields = {"proto": spec.protocol_id, "judge": backend.model, "rev": backend.revision, "backend": backend.kind}
     if "chat_format" in described:
         fields["chat"] = str(described["chat_format"])
+    if "transport" in described:
+        fields["transport"] = str(described["transport"])
     fields |= {"tpl": f"{spec.template.name}@{spec.template.hash}", "dec": decoding.signature(),
                "unparsed": spec.unparsed_rule, "scale": f"{spec.scale:g}", "audiorepro": __version__}
     return "|".join(f"{key}:{value}" for key, value in fields.items())

@@ -520,8 +520,10 @@ _AB_GPT4O_DECODING = DecodingConfig(temperature=0.7, top_p=0.95, max_tokens=500,
                                     extra={"frequency_penalty": 0, "presence_penalty": 0})
 _AB_GPT4O_NOTE = ("eval_gpt4o.py turns a failed API call into the reply 'empty' (rating 0, success 0); here a call "
                   "that still fails after the backend's retries does the same, and is not cached")
-_AB_LLAMA_NOTE = ("AudioBench applies the Llama-3 chat template itself and calls the completions API; a chat "
-                  "endpoint serving the same model applies the same template")
+_AB_LLAMA_NOTE = ("AudioBench applies the Llama-3 chat template itself and posts the text to the completions API "
+                  "(vLLM then adds a second BOS): OpenAICompatibleBackend(transport='completions-llama3') does the "
+                  "same; the default chat transport lets the server apply the template (one BOS); the signature "
+                  "names the transport that ran")
 
 SPECS: dict[str, JudgeSpec] = {spec.protocol_id: spec for spec in (
     SakuraSpec("J-SAKURA", SAKURA_OFFICIAL, "lower-strip", "gpt-4o-2024-11-20",

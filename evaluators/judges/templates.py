@@ -310,3 +310,28 @@ AIR_CHAT = PromptTemplate(
 TEMPLATES: dict[str, PromptTemplate] = {t.name: t for t in (
     SAKURA_OFFICIAL, SAKURA_JW_DIST, SAKURA_JW_EVAL, SQQA_JW, SF_JW, AB_SCALE_LLAMA, AB_BINARY_LLAMA, AB_SCALE_GPT4O,
     AB_BINARY_GPT4O, AIR_CHAT)}
+
+
+# -- chat templates applied on the client (AudioBench's Llama-3 judge, §12.5) -------------------------------
+
+LLAMA3_BOS = "<|begin_of_text|>"
+
+
+def llama3_chat_prompt(messages: Sequence[Message]) -> str:
+    """The text Llama-3-Instruct's chat template makes of ``messages`` with ``add_generation_prompt=True``
+    (``tokenize=False``): BOS, then per message ``<|start_header_id|>{role}<|end_header_id|>\n\n`` + the
+    content *trimmed* + ``<|eot_id|>``, then the assistant header.
+
+    AudioBench's ``eval_llama3_70b.py`` builds this text itself (``tokenizer.apply_chat_template``) and posts
+    it to the *completions* endpoint, where vLLM tokenizes it with its special tokens, adding a second BOS.
+    """
+    parts = [LLAMA3_BOS]
+    for role, content in messages:
+        parts.append(f"<|start_header_id|>{role}<|end_header_id|>\n\n{content.strip()}<|eot_id|>")
+    parts.append("<|start_header_id|>assistant<|end_header_id|>\n\n")
+    return "".join(parts)
+
+
+#: client-side prompt formats for the completions transport, by name
+COMPLETION_FORMATS = {"llama3": llama3_chat_prompt}
+

@@ -284,3 +284,26 @@ def test_cli_judge_against_the_local_server(server: ScriptedServer, tmp_path: Pa
     assert "calls made: 0, cache hits: 3" in printed and SECRET not in printed
     written = output.read_text()
     assert SECRET not in written and json.loads(written)["value"] == 1.0
+
+
+def test_completions_transport_posts_the_llama3_templated_text(server: ScriptedServer) -> None:
+    """AudioBench's Llama-3 judge: the chat template is applied on the client, the text goes to /completions."""
+    server.script = [Behaviour("reply", body=json.dumps({"choices": [{"text": " Explanation: ok.\nRating: 4"}]}))]
+    backend = _backend(server, transport="completions-llama3")
+    request = JudgeRequest((("user", "  [Reference Answer]\n rate it \n"),), DecodingConfig(max_tokens=512))
+    assert backend.complete(request) == " Explanation: ok.\nRating: 4"
+    assert server.requests[0] == {
+        "model": "judge-model", "max_tokens": 512,
+        "prompt": "<|begin_of_text|><|start_header_id|>user<|end_header_id|>\n\n[Reference Answer]\n rate it"
+                  "<|eot_id|><|start_header_id|>assistant<|end_header_id|>\n\n"}
+    assert backend.describe()["transport"] == "completions-llama3"
+    with pytest.raises(ValueError, match="transport"):
+        _backend(server, transport="completions-unknown")
+
+
+def test_signature_names_the_transport(server: ScriptedServer) -> None:
+    server.default = Behaviour("reply", body=json.dumps({"choices": [{"text": "Rating: 1"}]}))
+    completions = run_judging("J-AB-BINARY", _items(1), _backend(server, transport="completions-llama3"))
+    assert "|transport:completions-llama3|" in completions.signature and completions.value == 100.0
+    server.default = Behaviour("reply", content="Rating: 1")
+    assert "|transport:chat|" in run_judging("J-AB-BINARY", _items(1), _backend(server)).signature

@@ -1,5 +1,10 @@
 """Judge backend for any OpenAI-compatible chat-completions endpoint (OpenAI, Azure-style proxies, vLLM).
 
+Two transports: ``chat`` (``POST /chat/completions`` with the messages; the server applies the model's
+chat template) and ``completions-llama3`` (``POST /completions`` with the text the Llama-3 chat template
+makes of the messages, built here; vLLM then adds BOS once more), which is how AudioBench calls its
+Llama-3-70B judge. The transport is recorded in ``describe()`` and so in the judged number's signature.
+
 This is how users judge at scale: serve the judge with vLLM (``vllm serve Qwen/Qwen3-8B``) or point at
 a hosted model. Only the standard library is used (``urllib.request`` + ``concurrent.futures``).
 
@@ -30,10 +35,13 @@ from typing import Any
 from evaluators.judges.backends.base import JudgeBackend, ReplyCallback
 from evaluators.judges.decoding import JudgeRequest
 from evaluators.judges.errors import JudgeBackendError, JudgeHTTPError
+from evaluators.judges.templates import COMPLETION_FORMATS
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"
+#: ``chat`` or ``completions-<format>`` with a client-side chat template from ``COMPLETION_FORMATS``
+TRANSPORTS = ("chat",) + tuple(f"completions-{name}" for name in COMPLETION_FORMATS)
 _BODY_EXCERPT = 300
 _TRANSIENT_ERRORS = (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
                      http.client.HTTPException)
@@ -56,10 +64,13 @@ class OpenAICompatibleBackend(JudgeBackend):
     def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
                  api_key_env: str = DEFAULT_KEY_ENV, revision: str = "unspecified", timeout_s: float = 60.0,
                  max_retries: int = 4, backoff_base_s: float = 1.0, backoff_max_s: float = 30.0,
-                 max_concurrency: int = 8, sleep: Callable[[float], None] = time.sleep):
+                 max_concurrency: int = 8, sleep: Callable[[float], None] = time.sleep, transport: str = "chat"):
         super().__init__(model, revision)
         if max_concurrency < 1 or max_retries < 0 or timeout_s <= 0:
             raise ValueError("max_concurrency >= 1, max_retries >= 0 and timeout_s > 0 are required")
+        if transport not in TRANSPORTS:
+            raise ValueError(f"transport must be one of {TRANSPORTS}, got {transport!r}")
+        self.transport = transport
         self.base_url = base_url.rstrip("/")
         self.api_key_env = api_key_env
         self._api_key = api_key if api_key is not None else os.environ.get(api_key_env) or None
@@ -75,7 +86,7 @@ class OpenAICompatibleBackend(JudgeBackend):
     def describe(self) -> dict[str, Any]:
         return super().describe() | {"base_url": _public_url(self.base_url), "api_key_env": self.api_key_env,
                                      "timeout_s": self.timeout_s, "max_retries": self.max_retries,
-                                     "max_concurrency": self.max_concurrency}
+                                     "max_concurrency": self.max_concurrency, "transport": self.transport}
 
     def __repr__(self) -> str:
         return (f"OpenAICompatibleBackend(base_url={_public_url(self.base_url)!r}, model={self.model!r}, "
@@ -88,8 +99,11 @@ class OpenAICompatibleBackend(JudgeBackend):
 
     # -- one request --------------------------------------------------------------------------------
     def _payload(self, request: JudgeRequest) -> bytes:
-        body: dict[str, Any] = {"model": self.model,
-                                "messages": [{"role": role, "content": content} for role, content in request.messages]}
+        body: dict[str, Any] = {"model": self.model}
+        if self.transport == "chat":
+            body["messages"] = [{"role": role, "content": content} for role, content in request.messages]
+        else:
+            body["prompt"] = COMPLETION_FORMATS[self.transport.split("-", 1)[1]](request.messages)
         body.update(request.decoding.request_fields())
         return json.dumps(body, ensure_ascii=False).encode("utf-8")
 
@@ -103,7 +117,7 @@ class OpenAICompatibleBackend(JudgeBackend):
         return min(self.backoff_max_s, self.backoff_base_s * (2 ** attempt))
 
     def complete(self, request: JudgeRequest) -> str:
-        url = f"{self.base_url}/chat/completions"
+        url = f"{self.base_url}/{'chat/completions' if self.transport == 'chat' else 'completions'}"
         payload = self._payload(request)
         last_error = ""
         for attempt in range(self.max_retries + 1):
@@ -134,7 +148,8 @@ class OpenAICompatibleBackend(JudgeBackend):
     def _reply_text(self, raw: bytes) -> str:
         try:
             data = json.loads(raw.decode("utf-8"))
-            content = data["choices"][0]["message"]["content"]
+            choice = data["choices"][0]
+            content = choice["message"]["content"] if self.transport == "chat" else choice["text"]
         except (UnicodeDecodeError, json.JSONDecodeError, KeyError, IndexError, TypeError) as error:
             excerpt = self._scrub(raw[:_BODY_EXCERPT].decode("utf-8", "replace"))
             raise JudgeBackendError(f"judge endpoint returned no chat completion ({type(error).__name__}): "
