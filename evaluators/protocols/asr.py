@@ -273,6 +273,10 @@ def qwen_protocol(protocol_id: str, *, generation: int, family: str = "asr", lan
 
     ``language=None``: per item from metadata (``lang``, or the ``source`` dataset), else
     ``default_language``. Items are grouped by ``source``, one value per source as the repo prints.
+
+    Divergence: ``compute_wer`` prints ``ref_items[0]`` for its first item (a debug line), so the original
+    raises ``IndexError`` when the first reference of a source is empty after normalisation; here that
+    item is scored like any other empty reference (its hypothesis tokens are insertions).
     """
     datasets = QWEN2_DATASET_LANGUAGES if generation == 2 else QWEN1_DATASET_LANGUAGES
     tokenizer = _QWEN_PUNCT_TOKENIZER if generation == 2 else _QWEN1_TOKENIZER

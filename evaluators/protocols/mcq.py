@@ -3,7 +3,10 @@
 Reproduces:
 
 * ``MCQ-MMAU`` — Sakshi113/MMAU ``evaluation.py`` (token-set string match; accuracy overall and per
-  task, difficulty and sub-category);
+  task, difficulty and sub-category). Where ``evaluation.py`` crashes, this keeps returning a number:
+  its ``diff_metrics``/``task_metrics`` dicts only know ``easy``/``medium``/``hard`` and
+  ``sound``/``music``/``speech``, so an answer key with ``Hard`` labels (1c6af99) or another task raises
+  ``KeyError`` there; here such labels are groups of their own and the overall accuracy is unchanged;
 * ``MCQ-AB-MMAU`` — AudioLLMs/AudioBench ``src/dataset_src/eval_methods/string_match.py::mmau_string_match``;
 * ``MCQ-AIR`` — OFA-Sys/AIR-Bench ``score_foundation.py`` (failures excluded from the denominator),
   and ``MCQ-AIR-GPT``, the same after the GPT alignment of ``align_in_foundation.py`` (needs a judge);
