@@ -7,6 +7,7 @@ its HTTP call replaced by a recorder) at the commit each file names.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -51,4 +52,27 @@ def test_sakura_jw_dist_sends_what_works_py_at_68cb85c_sends(document: dict[str,
 def test_sqqa_sends_one_request_per_candidate_as_works_py(document: dict[str, Any], case: dict[str, Any]) -> None:
     expected = case["expected"]["requests"]
     assert _bodies(case, expected[0]["model"]) == expected
+    assert any(source.commit == document["commit"] for source in get_protocol(case["protocol"]).sources)
+
+
+@pytest.mark.parametrize(("document", "case"), _cases("judge_air_chat.json"))
+def test_air_chat_leaderboard_from_cal_score(document: dict[str, Any], case: dict[str, Any], scripted_judge) -> None:
+    """cal_score.py's per-category model averages of both orders, combined as the README's leaderboard."""
+    from evaluators.judges import run_judging
+    from evaluators.predictions.base import PredictionSet
+
+    rows = {row["id"]: row for row in case["items"]}
+    items = PredictionSet("air-chat", "conformance", tuple(
+        PredictionItem(item_id, f"model answer {item_id}", (f"reference {item_id}",), prompt="Q?",
+                       metadata={"meta_info": "audio", "task_name": row["task_name"]})
+        for item_id, row in rows.items()))
+
+    def answer(user: str) -> str:
+        first = re.search(r"\[The Start of Assistant 1s Answer\]\n(.*)\n", user).group(1)
+        row = rows[first.split()[-1]]
+        return row["ref_first_reply"] if first.startswith("reference") else row["model_first_reply"]
+
+    result = run_judging(case["protocol"], items, scripted_judge(answer))
+    assert result.extras["leaderboard"] == pytest.approx(case["expected"]["leaderboard"])
+    assert result.value == pytest.approx(case["expected"]["value"])
     assert any(source.commit == document["commit"] for source in get_protocol(case["protocol"]).sources)
