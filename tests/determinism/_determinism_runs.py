@@ -22,16 +22,18 @@ def cached_runner(model: str, device: str, dtype: str, padding_side: str = "left
 # The CPU plan: few clips, chunked batches. Snapshots use it on every platform (so the cpu and cuda
 # sets are comparable), and CPU batch-invariance and transcription tests reuse the very same runs.
 SMALL_PLAN = {"items": 4, "batch_sizes": (2, 4), "arrangement": "chunk"}
-MAX_NEW_TOKENS = {"tiny-whisper": 8, "tiny-qwen2-audio": 8, "tiny.en": 16, "qwen2-audio-4l-512": 16}
+MAX_NEW_TOKENS = {"tiny-whisper": 8, "tiny-qwen2-audio": 8, "tiny.en": 16, "qwen2-audio-4l-512": 16, "base": 16,
+                  "base-lid": 1, "base-translate": 16}
 
 
 @cache
 def cached_sweep(model: str, device: str, dtype: str, padding_side: str, data_dir: str, items: int,
                  batch_sizes: tuple[int, ...], arrangement: str):  # noqa: ANN201
-    from runners.items import crema_d_items
-    from runners.sweep import english_wer, run_sweep
+    from runners.items import workload
+    from runners.sweep import run_sweep
 
-    inputs = crema_d_items(Path(data_dir), limit=items)
+    job = workload(model)
+    inputs = job.items(Path(data_dir), limit=items)
     return run_sweep(cached_runner(model, device, dtype, padding_side), inputs, batch_sizes=batch_sizes,
-                     arrangement=arrangement, max_new_tokens=MAX_NEW_TOKENS.get(model, 16),
-                     task_metric=english_wer, metric_name="wer")
+                     arrangement=arrangement, max_new_tokens=MAX_NEW_TOKENS.get(model, job.max_new_tokens),
+                     task_metric=job.metric(), metric_name=job.metric_name)

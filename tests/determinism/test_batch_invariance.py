@@ -25,6 +25,9 @@ INVARIANCE_CASES_CPU = [
     ("tiny-qwen2-audio", "left"),
     ("tiny-qwen2-audio", "right"),
     ("tiny.en", "left"),
+    ("base", "left"),
+    ("base-lid", "left"),
+    ("base-translate", "left"),
 ]
 INVARIANCE_CASES_GPU = INVARIANCE_CASES_CPU + [("qwen2-audio-4l-512", "left")]
 
@@ -48,7 +51,8 @@ def attach_to_report(request: pytest.FixtureRequest, device: str, dtype: str, mo
             "batch_size": row.batch_size, "items_changed": row.items_changed, "n_items": row.items,
             "cases_changed": row.cases_changed, "n_cases": row.cases, "max_abs_logit_delta": row.max_abs_score_delta,
             "min_margin": row.min_margin_at_divergence, "min_reference_margin": row.min_reference_margin,
-            "wer_bs1": row.metric_bs1, "wer": row.metric, "nonfinite_cases": row.cases_nonfinite})
+            "metric": result.metric_name, "metric_bs1": row.metric_bs1, "metric_bs": row.metric,
+            "nonfinite_cases": row.cases_nonfinite})
 
 
 def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, data_dir, report_dir, request):

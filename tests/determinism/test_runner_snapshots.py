@@ -1,4 +1,8 @@
-"""Frozen generations per platform class: bs 1 and bs 2/4 outputs of three models on real SAKURA clips.
+"""Frozen generations per platform class: bs 1 and bs 2/4 outputs of the models on real SAKURA clips.
+
+Whisper base appears three times: transcription of the Emotion clips (``base``), language
+identification (``base-lid``) and German -> English translation (``base-translate``) of the
+Language clips.
 
 Refresh with ``pytest -m determinism --snapshot-update`` (add ``--gpu`` for the cuda sets). The runs
 are the session's small sweep (conftest ``SMALL_PLAN``), shared with the CPU invariance tests.
@@ -12,7 +16,7 @@ from runners.snapshots import snapshot_document
 
 pytestmark = pytest.mark.determinism
 
-SNAPSHOT_MODELS = ["tiny-whisper", "tiny-qwen2-audio", "tiny.en"]
+SNAPSHOT_MODELS = ["tiny-whisper", "tiny-qwen2-audio", "tiny.en", "base", "base-lid", "base-translate"]
 
 
 @pytest.mark.parametrize("model", SNAPSHOT_MODELS)
