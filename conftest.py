@@ -30,6 +30,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("audiorepro")
     group.addoption("--gpu", action="store_true", default=False,
                     help="run determinism tests on a CUDA device and compare with the cuda snapshots")
+    group.addoption("--snapshot-replace-device", action="store_true", default=False,
+                    help="let --snapshot-update rewrite snapshots taken on another device model (GPU/CPU); "
+                         "without it they are only checked and the check is recorded")
     group.addoption("--data-dir", default=os.environ.get("AUDIOREPRO_DATA"),
                     help="folder with the public prediction sets (default: $AUDIOREPRO_DATA)")
     group.addoption("--report-dir", default=os.environ.get("AUDIOREPRO_REPORT_DIR", str(ROOT / "reports")),

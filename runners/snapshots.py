@@ -4,14 +4,16 @@ A snapshot holds, per batch size and item, the generated token ids, the text and
 log-probabilities of each step (rounded). Token ids and text must match exactly; log-probs within
 ``DTYPE_TOLERANCE`` (run-to-run noise of the last rounded digit must not fail a test, a real
 drift must). Snapshot sets live in ``golden/snapshots/<platform class>/`` with a
-``fingerprint.json`` beside them; syrupy stores and refreshes them (``pytest --snapshot-update``)
-through ``syrupy_extension(platform_class)``.
+``provenance.json`` beside them (where each snapshot was taken and checked, ``runners.provenance``);
+syrupy stores and refreshes them (``pytest --snapshot-update``) through
+``syrupy_extension(platform_class)``. A failure explains itself (``explain_lines``, ``runners.explain``).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +22,7 @@ import numpy as np
 from runners.base import Generation
 
 SNAPSHOT_ROOT = Path(__file__).resolve().parent.parent / "golden" / "snapshots"
-NON_SNAPSHOT_FILES = frozenset({"fingerprint.json", "known_divergences.json"})
+NON_SNAPSHOT_FILES = frozenset({"provenance.json", "known_divergences.json"})
 LOGPROB_DIGITS = 3
 LOGPROB_TOLERANCE = 0.01
 # Half precision moves log-probs run to run on a GPU with identical tokens: on an H200, tiny.en in
@@ -86,64 +88,183 @@ def dumps(document: Any) -> str:
     return _compact(document, 0) + "\n"
 
 
-def _step_mismatch(expected: list[list[float]], actual: list[list[float]], tolerance: float) -> str | None:
+@dataclass(frozen=True)
+class Mismatch:
+    """One difference between a snapshot and a new run.
+
+    ``kind``: ``token`` (a different token at ``step``), ``scores`` (same tokens, a log-prob moved
+    by ``delta`` beyond the tolerance, or the top-k ids changed), ``text`` (same tokens, other
+    text) or ``structure`` (an item, batch size or header field missing or changed).
+    ``margin`` is the snapshot's top-1 minus top-2 log-prob at ``step`` (token changes only).
+    """
+
+    message: str
+    kind: str
+    item: str | None = None
+    batch_size: str | None = None
+    step: int | None = None
+    margin: float | None = None
+    delta: float | None = None
+
+
+@dataclass(frozen=True)
+class SnapshotOutcome:
+    """``identical``, ``within tolerance`` or ``mismatch``; the largest log-prob move over steps with equal top-k ids."""
+
+    outcome: str
+    max_abs_logprob_delta: float
+    mismatches: tuple[Mismatch, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"outcome": self.outcome, "max_abs_logprob_delta": round(self.max_abs_logprob_delta, 4),
+                "mismatches": len(self.mismatches)}
+
+
+def _step_delta(expected: list[list[float]], actual: list[list[float]]) -> float | None:
+    """Largest |Δ log-prob| of one step's top-k, None when the top-k ids differ."""
     if [int(pair[0]) for pair in expected] != [int(pair[0]) for pair in actual]:
-        return f"top-k ids {[p[0] for p in expected]} -> {[p[0] for p in actual]}"
-    worst = max((abs(float(a[1]) - float(e[1])) for e, a in zip(expected, actual, strict=True)), default=0.0)
-    if worst > tolerance:
-        return f"log-prob moved by {worst:.4f} (> {tolerance})"
-    return None
+        return None
+    return max((abs(float(a[1]) - float(e[1])) for e, a in zip(expected, actual, strict=True)), default=0.0)
+
+
+def _margin(step: list[list[float]] | None) -> float | None:
+    if not step or len(step) < 2:
+        return None
+    return round(float(step[0][1]) - float(step[1][1]), LOGPROB_DIGITS)
+
+
+def find_mismatches(expected: Mapping[str, Any], actual: Mapping[str, Any],
+                    tolerance: float = LOGPROB_TOLERANCE) -> list[Mismatch]:
+    """Every difference, naming batch size, item and first divergent step (at most one per item)."""
+    problems: list[Mismatch] = []
+    for key in ("model", "max_new_tokens", "top_k"):
+        if expected.get(key) != actual.get(key):
+            problems.append(Mismatch(f"{key}: snapshot {expected.get(key)!r}, now {actual.get(key)!r}", "structure"))
+    expected_runs, actual_runs = expected.get("runs", {}), actual.get("runs", {})
+    for run in sorted(set(expected_runs) | set(actual_runs), key=lambda k: int(k[2:]) if k[2:].isdigit() else 0):
+        size = run[2:]
+        if run not in actual_runs or run not in expected_runs:
+            problems.append(Mismatch(f"batch size {size}: {'missing now' if run not in actual_runs else 'not in snapshot'}",
+                                     "structure", batch_size=size))
+            continue
+        old, new = expected_runs[run], actual_runs[run]
+        for item in sorted(set(old) | set(new)):
+            if item not in old or item not in new:
+                problems.append(Mismatch(f"item {item}, batch size {size}: {'missing now' if item not in new else 'new item'}",
+                                         "structure", item=item, batch_size=size))
+                continue
+            mismatch = _compare_item(item, size, old[item], new[item], tolerance)
+            if mismatch:
+                problems.append(mismatch)
+    return problems
 
 
 def compare_documents(expected: Mapping[str, Any], actual: Mapping[str, Any],
                       tolerance: float = LOGPROB_TOLERANCE) -> list[str]:
     """Every difference, one line each, naming batch size, item and first divergent step."""
-    problems: list[str] = []
-    for key in ("model", "max_new_tokens", "top_k"):
-        if expected.get(key) != actual.get(key):
-            problems.append(f"{key}: snapshot {expected.get(key)!r}, now {actual.get(key)!r}")
-    expected_runs, actual_runs = expected.get("runs", {}), actual.get("runs", {})
-    for run in sorted(set(expected_runs) | set(actual_runs), key=lambda k: int(k[2:]) if k[2:].isdigit() else 0):
-        size = run[2:]
-        if run not in actual_runs or run not in expected_runs:
-            problems.append(f"batch size {size}: {'missing now' if run not in actual_runs else 'not in snapshot'}")
-            continue
-        old, new = expected_runs[run], actual_runs[run]
-        for item in sorted(set(old) | set(new)):
-            if item not in old or item not in new:
-                problems.append(f"item {item}, batch size {size}: {'missing now' if item not in new else 'new item'}")
+    return [mismatch.message for mismatch in find_mismatches(expected, actual, tolerance)]
+
+
+def max_logprob_delta(expected: Mapping[str, Any], actual: Mapping[str, Any]) -> float:
+    """Largest |Δ log-prob| over every step whose top-k ids agree, all items and batch sizes."""
+    worst = 0.0
+    for run, old_items in expected.get("runs", {}).items():
+        new_items = actual.get("runs", {}).get(run, {})
+        for item, old in old_items.items():
+            new = new_items.get(item)
+            if not new:
                 continue
-            problems.extend(_compare_item(item, size, old[item], new[item], tolerance))
-    return problems
+            for e, a in zip(old.get("top_k", []), new.get("top_k", []), strict=False):
+                delta = _step_delta(e, a)
+                if delta is not None:
+                    worst = max(worst, delta)
+    return round(worst, LOGPROB_DIGITS + 1)
 
 
-def _compare_item(item: str, size: str, old: Mapping[str, Any], new: Mapping[str, Any], tolerance: float) -> list[str]:
+def snapshot_outcome(expected: Mapping[str, Any], actual: Mapping[str, Any],
+                     tolerance: float = LOGPROB_TOLERANCE) -> SnapshotOutcome:
+    """Compare a run with its snapshot: the outcome, the largest same-top-k log-prob move and the mismatches."""
+    mismatches = tuple(find_mismatches(expected, actual, tolerance))
+    if mismatches:
+        outcome = "mismatch"
+    elif dumps(dict(expected)) == dumps(dict(actual)):
+        outcome = "identical"
+    else:
+        outcome = "within tolerance"
+    return SnapshotOutcome(outcome, max_logprob_delta(expected, actual), mismatches)
+
+
+def _compare_item(item: str, size: str, old: Mapping[str, Any], new: Mapping[str, Any],
+                  tolerance: float) -> Mismatch | None:
     where = f"item {item}, batch size {size}"
     old_ids, new_ids = list(old.get("token_ids", [])), list(new.get("token_ids", []))
+    old_steps = old.get("top_k", [])
     for step in range(max(len(old_ids), len(new_ids))):
         a = old_ids[step] if step < len(old_ids) else None
         b = new_ids[step] if step < len(new_ids) else None
         if a != b:
-            return [f"{where}: first divergent step {step}: token {a} -> {b}; "
-                    f"text {old.get('text')!r} -> {new.get('text')!r}"]
+            return Mismatch(f"{where}: first divergent step {step}: token {a} -> {b}; "
+                            f"text {old.get('text')!r} -> {new.get('text')!r}", "token", item, size, step,
+                            margin=_margin(old_steps[step] if step < len(old_steps) else None))
     if old.get("text") != new.get("text"):
-        return [f"{where}: same tokens, text {old.get('text')!r} -> {new.get('text')!r} (tokenizer changed?)"]
-    for step, (e, a) in enumerate(zip(old.get("top_k", []), new.get("top_k", []), strict=False)):
-        mismatch = _step_mismatch(e, a, tolerance)
-        if mismatch:
-            return [f"{where}: same tokens, first divergent step {step} in scores: {mismatch}"]
-    return []
+        return Mismatch(f"{where}: same tokens, text {old.get('text')!r} -> {new.get('text')!r} (tokenizer changed?)",
+                        "text", item, size)
+    for step, (e, a) in enumerate(zip(old_steps, new.get("top_k", []), strict=False)):
+        delta = _step_delta(e, a)
+        if delta is None:
+            return Mismatch(f"{where}: same tokens, first divergent step {step} in scores: "
+                            f"top-k ids {[p[0] for p in e]} -> {[p[0] for p in a]}", "scores", item, size, step,
+                            margin=_margin(e))
+        if delta > tolerance:
+            return Mismatch(f"{where}: same tokens, first divergent step {step} in scores: "
+                            f"log-prob moved by {delta:.4f} (> {tolerance})", "scores", item, size, step,
+                            delta=delta)
+    return None
 
 
 def _parse(data: Any) -> Any:
     return json.loads(data) if isinstance(data, str) else data
 
 
-def syrupy_extension(platform: str, root: Path = SNAPSHOT_ROOT, fingerprint: Mapping[str, Any] | None = None) -> type:
+def explain_lines(expected: Mapping[str, Any], actual: Mapping[str, Any], platform: str, *,
+                  recorded: Mapping[str, Any] | None = None, current: Mapping[str, Any] | None = None,
+                  provenance: Mapping[str, Any] | None = None) -> list[str]:
+    """The failure text a user reads: each mismatch with its kind, the drift elsewhere, the environment verdict."""
+    from runners.explain import classify, environment_verdict, explain_mismatch
+
+    tolerance = tolerance_for(platform)
+    mismatches = find_mismatches(expected, actual, tolerance)
+    lines = [f"determinism snapshot mismatch on platform class {platform}:"]
+    for mismatch in mismatches:
+        lines.append(f"  {mismatch.message}")
+        explanation = explain_mismatch(mismatch, platform, tolerance)
+        if explanation:
+            lines.append(f"    {explanation}")
+    failed = {(m.item, m.batch_size) for m in mismatches}
+    matched = {run: {item: record for item, record in records.items() if (item, run[2:]) not in failed}
+               for run, records in expected.get("runs", {}).items()}
+    count = sum(len(records) for records in matched.values())
+    if count:
+        delta = max_logprob_delta({"runs": matched}, actual)
+        lines.append(f"  elsewhere: {count} item run(s) kept their tokens; largest log-prob drift {delta:.3g} "
+                     f"(tolerance {tolerance})")
+    kinds = [kind for kind in (classify(m, platform) for m in mismatches) if kind]
+    margins = [m.margin for m in mismatches if m.kind == "token" and m.margin is not None]
+    deltas = [m.delta for m in mismatches if m.delta is not None]
+    if current:
+        lines += [f"  {line}" for line in environment_verdict(
+            recorded, current, kinds, provenance or {}, max(margins, default=None), max(deltas, default=None))]
+    return lines
+
+
+def syrupy_extension(platform: str, root: Path = SNAPSHOT_ROOT, fingerprint: Mapping[str, Any] | None = None,
+                     key: str | None = None, on_compare: Any = None) -> type:
     """A syrupy ``JSONSnapshotExtension`` storing under ``<root>/<platform>/<test file>/<test name>.json``.
 
-    ``matches`` uses ``compare_documents`` (exact tokens, tolerant log-probs) and the failure diff
-    starts with its lines, followed by the fingerprint differences when the environment changed.
+    ``matches`` uses ``compare_documents`` (exact tokens, tolerant log-probs); ``on_compare(outcome)``
+    receives the ``SnapshotOutcome`` of each comparison. The failure diff is ``explain_lines``:
+    each mismatch with its kind and the environment verdict against the fingerprint the snapshot
+    ``key`` was taken on (``runners.provenance``).
     """
     from syrupy.extensions.json import JSONSnapshotExtension
 
@@ -164,25 +285,24 @@ def syrupy_extension(platform: str, root: Path = SNAPSHOT_ROOT, fingerprint: Map
 
         def matches(self, *, serialized_data: Any, snapshot_data: Any) -> bool:
             try:
-                return not compare_documents(_parse(snapshot_data), _parse(serialized_data), tolerance_for(platform))
+                outcome = snapshot_outcome(_parse(snapshot_data), _parse(serialized_data), tolerance_for(platform))
             except (json.JSONDecodeError, TypeError, AttributeError):
                 return bool(serialized_data == snapshot_data)
+            if on_compare is not None:
+                on_compare(outcome)
+            return outcome.outcome != "mismatch"
 
         def diff_lines(self, serialized_data: Any, snapshot_data: Any) -> Iterable[str]:
-            try:
-                lines = compare_documents(_parse(snapshot_data), _parse(serialized_data), tolerance_for(platform))
-            except (json.JSONDecodeError, TypeError, AttributeError):
-                lines = []
-            yield f"determinism snapshot mismatch on platform class {platform}:"
-            yield from (f"  {line}" for line in lines)
-            recorded_path = root / platform / "fingerprint.json"
-            if current and recorded_path.is_file():
-                from runners.fingerprint import fingerprint_differences
+            from runners.provenance import read_provenance
 
-                changes = fingerprint_differences(json.loads(recorded_path.read_text(encoding="utf-8")), current)
-                if changes:
-                    yield "  environment changed since the snapshot was taken: " + "; ".join(changes)
-            if not lines:
+            try:
+                expected, actual = _parse(snapshot_data), _parse(serialized_data)
+                provenance = read_provenance(platform, root)
+                recorded = provenance.get(key, {}).get("taken_on") if key else None
+                yield from explain_lines(expected, actual, platform, recorded=recorded, current=current,
+                                         provenance=provenance)
+            except (json.JSONDecodeError, TypeError, AttributeError):
+                yield f"determinism snapshot mismatch on platform class {platform}:"
                 yield from super().diff_lines(serialized_data, snapshot_data)
 
     DeterminismSnapshotExtension.__name__ = f"DeterminismSnapshotExtension_{platform.replace('-', '_')}"

@@ -27,7 +27,14 @@ from evaluators.report.formatting import (
     fmt_tolerance,
     status_label,
 )
-from evaluators.report.markdown import CITATION_HEADERS, citation_rows, determinism_columns, format_free
+from evaluators.report.markdown import (
+    CITATION_HEADERS,
+    citation_rows,
+    determinism_columns,
+    determinism_origin,
+    device_model_agreement,
+    format_free,
+)
 from evaluators.report.model import NOT_MEASURED_STATUSES, Report, noise_verdict
 from evaluators.verdict import STATUSES, PaperValueResult
 
@@ -384,12 +391,23 @@ def _skips(report: Report) -> str:
 
 
 def _determinism(report: Report) -> str:
-    """Determinism records, whatever keys they carry."""
+    """Determinism: snapshot agreement per device model, then the other records whatever keys they carry."""
     parts: list[str] = []
     if report.determinism:
-        keys = determinism_columns(report.determinism)
-        rows = [[text_cell(format_free(row.get(k)), k) for k in keys] for row in report.determinism]
-        parts.append('<section id="determinism"><h2>Determinism</h2>' + html_table(keys, rows) + "</section>")
+        body = []
+        origin = determinism_origin(report)
+        if origin:
+            body.append(f"<p>{escape(origin)}</p>")
+        headers, agreement = device_model_agreement(report.determinism)
+        if agreement:
+            body.append("<h3>Snapshots across device models</h3>"
+                        + html_table(headers, [[text_cell(value, key) for key, value in zip(headers, row, strict=True)]
+                                               for row in agreement]))
+        others = [row for row in report.determinism if row.get("record") != "snapshot"]
+        if others:
+            keys = determinism_columns(others)
+            body.append(html_table(keys, [[text_cell(format_free(row.get(k)), k) for k in keys] for row in others]))
+        parts.append('<section id="determinism"><h2>Determinism</h2>' + "".join(body) + "</section>")
     return "\n".join(parts)
 
 

@@ -182,14 +182,68 @@ def _skips(report: Report) -> list[str]:
 
 
 def _determinism(report: Report) -> list[str]:
-    """Determinism records, whatever keys they carry."""
+    """Determinism: snapshot agreement per device model, then the other records whatever keys they carry."""
     lines: list[str] = []
     if report.determinism:
         lines += ["## Determinism", ""]
-        keys = determinism_columns(report.determinism)
-        lines += table(keys, [[format_free(row.get(k)) for k in keys] for row in report.determinism])
-        lines.append("")
+        origin = determinism_origin(report)
+        if origin:
+            lines += [origin, ""]
+        headers, rows = device_model_agreement(report.determinism)
+        if rows:
+            lines += ["### Snapshots across device models", "",
+                      "Per model and platform class: the device model each snapshot was taken on (reference) and "
+                      "the outcome on every device model it was checked on (recorded checks and this run).", ""]
+            lines += table(headers, rows)
+            lines.append("")
+        others = [row for row in report.determinism if row.get("record") != "snapshot"]
+        if others:
+            keys = determinism_columns(others)
+            lines += table(keys, [[format_free(row.get(k)) for k in keys] for row in others])
+            lines.append("")
     return lines
+
+
+def determinism_origin(report: Report) -> str | None:
+    """Which run the determinism records come from, when it is not the run the rest of the report describes."""
+    facts = report.run.get("determinism_run")
+    if not isinstance(facts, dict):
+        return None
+    command = " ".join(str(arg) for arg in facts.get("pytest_args", []))
+    return (f"From the determinism run of {facts.get('generated_at', '?')}" + (f" (`pytest {command}`)" if command else "")
+            + "; the paper-values results above come from their own run.")
+
+
+def device_model_agreement(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
+    """Pivot of the ``record: snapshot`` rows: one line per (model, platform), one column per device model.
+
+    A cell says ``reference`` for the device model the snapshot was taken on, else the outcome
+    (``identical``, ``within tolerance (Δ 0.023)``, ``mismatch``) of this run there or, failing
+    that, of the check recorded in the snapshot's provenance.
+    """
+    snapshots = [row for row in rows if row.get("record") == "snapshot"]
+    devices: list[str] = []
+    cells: dict[tuple[str, str], dict[str, str]] = {}
+    for row in snapshots:
+        key = (str(row.get("model")), str(row.get("platform")))
+        line = cells.setdefault(key, {})
+        taken = str(row.get("taken_on"))
+        for device, outcome in (row.get("checked_on") or {}).items():
+            line.setdefault(str(device), f"{outcome} (recorded)")
+        here = str(row.get("device_model"))
+        delta = row.get("max_abs_logprob_delta")
+        outcome = str(row.get("outcome"))
+        if outcome == "within tolerance" and isinstance(delta, (int, float)):
+            outcome = f"within tolerance (Δ {delta:.3g})"
+        line[here] = f"{outcome} (this run)"
+        line[taken] = "reference" if here != taken else f"reference; {line[here]}"
+        for device in (taken, here, *(row.get("checked_on") or {})):
+            if str(device) not in devices:
+                devices.append(str(device))
+    headers = ["model", "platform", *devices]
+    table_rows = [[model, platform, *[line.get(device, MISSING) for device in devices]]
+                  for (model, platform), line in sorted(cells.items())]
+    return headers, table_rows
 
 
 def _citations(report: Report) -> list[str]:

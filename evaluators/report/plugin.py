@@ -9,6 +9,10 @@ Registered from the root ``conftest.py`` (``pytest_plugins = ["evaluators.report
   ``index.html`` and one more line in ``history.jsonl``.
 * A run that collected **no** paper_values or determinism result (e.g. ``pytest tests/unit``) writes
   nothing and leaves an existing report alone.
+* The Determinism section belongs to the determinism run (``combine_with_previous``): a run with
+  determinism records and no paper_values test (``pytest -m determinism``) replaces only that
+  section of the existing report and adds no history line; a paper_values run without determinism
+  records keeps the previous Determinism section, labelled with the run it came from.
 * ``paper_values`` tests that skip without attaching a result are listed with their skip reason.
 * Citation groups attached under ``CITATION_PROPERTY_KEY`` feed the side-by-side view; without them the
   plugin asks ``evaluators.golden.comparison_groups`` itself.
@@ -152,7 +156,8 @@ class ReportCollector:
 
         out_dir = self.report_dir()
         try:
-            self.written = write_report(report, out_dir)
+            report, append_history = combine_with_previous(report, out_dir)
+            self.written = write_report(report, out_dir, append_history=append_history)
         except (OSError, AudioreproError) as error:
             self.failure = f"audiorepro report NOT written to {out_dir}: {error}"
             return
@@ -174,6 +179,41 @@ class ReportCollector:
             terminalreporter.write_line(self.summary)
         if self.failure:
             terminalreporter.write_line(self.failure, red=True)
+
+
+def combine_with_previous(report: Report, out_dir: Path) -> tuple[Report, bool]:
+    """The report to write and whether it adds a history line; the Determinism section is the determinism run's.
+
+    * determinism records only (no paper_values test ran): the previous report's results, skips,
+      citations and run facts stay, its Determinism section is replaced, no history line;
+    * paper_values results and no determinism records: the previous Determinism section stays
+      (with the facts of the run that produced it);
+    * both, or no previous report: this run alone.
+    """
+    import json
+
+    from evaluators.report.writer import RESULTS_NAME
+
+    determinism_only = bool(report.determinism) and not report.results and not report.skipped_tests
+    path = Path(out_dir) / RESULTS_NAME
+    if not path.is_file() or (report.determinism and not determinism_only):
+        return report, not determinism_only
+    try:
+        previous = Report.from_dict(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, KeyError) as error:
+        raise AudioreproError(f"{path}: the existing report could not be read ({error}); "
+                              "it was left alone rather than replaced by a determinism-only report") from None
+    if determinism_only:
+        facts = {"generated_at": report.generated_at, **{k: v for k, v in report.run.items() if k != "determinism_run"}}
+        previous.determinism = report.determinism
+        previous.run = {**previous.run, "determinism_run": facts}
+        previous.notes = previous.notes + [note for note in report.notes if note not in previous.notes]
+        return previous, False
+    if previous.determinism and not report.determinism:
+        report.determinism = previous.determinism
+        report.run = {**report.run, "determinism_run": previous.run.get("determinism_run")
+                      or {"generated_at": previous.generated_at, **previous.run}}
+    return report, True
 
 
 def citation_groups(notes: list[str]) -> list[dict[str, Any]] | None:

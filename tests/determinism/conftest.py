@@ -5,22 +5,37 @@ compared. With ``--gpu`` the same tests run on ``cuda`` for fp32, bf16 and fp16 
 the ``cuda-<dtype>`` sets. Batch-invariance cases that are known to diverge on a platform class are
 listed, with the measured divergence, in ``golden/snapshots/<class>/known_divergences.json`` and
 become strict xfails, so a change in either direction is noticed.
+
+Snapshots and device models (``runners.provenance``): every comparison is attached to the report
+with the device model it ran on and the ones the snapshot was taken and checked on. With
+``--snapshot-update`` a snapshot is (re)written only on the device model it was taken on (or when
+it is new); on another model it is compared, the check is recorded in ``provenance.json``, and a
+mismatch fails the test instead of replacing the snapshot, unless ``--snapshot-replace-device``.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from datetime import date
 
 import pytest
 from _determinism_runs import SMALL_PLAN, cached_runner, cached_sweep
 
-from runners.fingerprint import environment_fingerprint, platform_class, write_fingerprint
+from evaluators.verdict import attach_determinism
+from runners.fingerprint import environment_fingerprint, platform_class
+from runners.provenance import (
+    device_model,
+    may_overwrite,
+    read_provenance,
+    record_check,
+    record_taken,
+    snapshot_key,
+    write_provenance,
+)
 from runners.snapshots import SNAPSHOT_ROOT, syrupy_extension
 
 CPU_DTYPES = ("fp32",)
 GPU_DTYPES = ("fp32", "bf16", "fp16")
-_USED_PLATFORMS: set[tuple[str, str]] = set()
 
 
 def known_divergences(platform: str) -> dict[str, str]:
@@ -89,18 +104,54 @@ def small_sweep(data_dir: Path | None, device: str):  # noqa: ANN201
 
 @pytest.fixture
 def determinism_snapshot(snapshot, device: str, dtype: str, request: pytest.FixtureRequest):  # noqa: ANN001, ANN201
-    """syrupy's ``snapshot`` stored under ``golden/snapshots/<platform class>/`` as readable JSON."""
+    """syrupy's ``snapshot`` stored under ``golden/snapshots/<platform class>/`` as readable JSON.
+
+    Guards the device model of each snapshot (see the module docstring) and attaches the outcome
+    to the report's determinism section.
+    """
     platform = platform_class(device, dtype)
-    _USED_PLATFORMS.add((device, dtype))
-    return snapshot.use_extension(syrupy_extension(platform, fingerprint=environment_fingerprint(device, dtype)))
+    current = environment_fingerprint(device, dtype)
+    key = snapshot_key(request.node.path.name, request.node.name)
+    entry = read_provenance(platform).get(key)
+    taken_on = device_model(entry["taken_on"]) if entry else None
+    update = bool(request.config.getoption("update_snapshots", default=False))
+    guarded = update and not may_overwrite(entry, current, request.config.getoption("--snapshot-replace-device"))
+    outcomes: list = []
+    asserted: list[bool] = []
 
+    class RecordingExtension(syrupy_extension(platform, fingerprint=current, key=key, on_compare=outcomes.append)):
+        def serialize(self, data, **options):  # noqa: ANN001, ANN003, ANN201
+            asserted.append(True)  # the test reached its snapshot assertion
+            return super().serialize(data, **options)
 
-@pytest.fixture(scope="session", autouse=True)
-def _write_fingerprints(request: pytest.FixtureRequest):  # noqa: ANN202
-    """On ``--snapshot-update``, record the environment beside each snapshot set that was written."""
-    yield
-    if not request.config.getoption("update_snapshots", default=False):
+    extension = RecordingExtension
+    if guarded:
+        class GuardedExtension(extension):  # compares, never asks syrupy to write: the snapshot stays as taken
+            def matches(self, *, serialized_data, snapshot_data):  # noqa: ANN001, ANN202
+                super().matches(serialized_data=serialized_data, snapshot_data=snapshot_data)
+                return True
+
+        extension = GuardedExtension
+    yield snapshot.use_extension(extension)
+    outcome = outcomes[-1] if outcomes else None
+    model = request.node.callspec.params.get("model", request.node.name) if hasattr(request.node, "callspec") \
+        else request.node.name
+    if asserted:
+        attach_determinism(request.node.user_properties, {
+            "record": "snapshot", "model": model, "platform": platform, "dtype": dtype,
+            "device_model": device_model(current), "taken_on": taken_on or device_model(current),
+            "checked_on": {name: check.get("outcome") for name, check in (entry or {}).get("checked_on", {}).items()},
+            "outcome": outcome.outcome if outcome else "taken now",
+            "max_abs_logprob_delta": outcome.max_abs_logprob_delta if outcome else 0.0})
+    if not update or not asserted:
         return
-    for device_name, dtype in sorted(_USED_PLATFORMS):
-        target = Path(SNAPSHOT_ROOT) / platform_class(device_name, dtype) / "fingerprint.json"
-        write_fingerprint(target, environment_fingerprint(device_name, dtype))
+    provenance = read_provenance(platform)
+    if entry is None or outcome is None or (outcome.outcome == "mismatch" and not guarded):
+        record_taken(provenance, key, current)  # new, or rewritten by syrupy on its own device model
+    elif outcome is not None:
+        record_check(provenance, key, current, outcome.as_dict(), date.today().isoformat())
+    write_provenance(platform, provenance)
+    if guarded and outcome is not None and outcome.outcome == "mismatch":
+        pytest.fail(f"{key}: NOT overwritten: taken on {taken_on}, this run is on {device_model(current)} "
+                    f"(pass --snapshot-replace-device to replace it); the mismatch, recorded in provenance.json:\n"
+                    + "\n".join(f"  {m.message}" for m in outcome.mismatches[:6]), pytrace=False)

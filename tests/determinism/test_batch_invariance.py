@@ -15,6 +15,7 @@ import pytest
 from _determinism_runs import SMALL_PLAN, cached_sweep
 
 from evaluators.verdict import attach_determinism
+from runners.explain import explain_changed_case
 from runners.fingerprint import atomic_write_text, environment_fingerprint, platform_class
 
 pytestmark = pytest.mark.determinism
@@ -55,6 +56,23 @@ def attach_to_report(request: pytest.FixtureRequest, device: str, dtype: str, mo
             "nonfinite_cases": row.cases_nonfinite})
 
 
+def changed_cases_message(result, platform: str) -> str:
+    """What a user reads when batching changed tokens: each case with its kind, then the drift elsewhere."""
+    changed = result.changed_cases()
+    lines = [f"{len(changed)}/{len(result.cases)} cases changed tokens against batch size 1 (same process and "
+             f"environment: only the batch differs):"]
+    for case in changed[:6]:
+        d = case.divergence
+        lines.append(f"  item {case.item_id} bs {case.batch_size} pos {case.position}: first divergent step "
+                     f"{d.first_divergent_step}, token {d.reference_token} -> {d.other_token}: "
+                     f"{explain_changed_case(d.reference_margin, platform)}")
+    kept = [case for case in result.cases if case.divergence.identical]
+    if kept:
+        lines.append(f"  elsewhere: {len(kept)} cases kept their tokens; largest |Δscore| "
+                     f"{max(case.divergence.max_abs_score_delta for case in kept):.3g}")
+    return "\n".join(lines)
+
+
 def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, data_dir, report_dir, request):
     model, padding_side = invariance_case
     if use_gpu:
@@ -69,11 +87,7 @@ def test_batch_invariance(dtype, invariance_case, device, use_gpu, small_sweep, 
     summary = result.summary()
     assert [row.batch_size for row in summary] == expected_sizes
     changed = result.changed_cases()
-    report = "; ".join(
-        f"item {c.item_id} bs {c.batch_size} pos {c.position}: first divergent step {c.divergence.first_divergent_step}"
-        f" (ref margin {c.divergence.reference_margin}, max |Δscore| {c.divergence.max_abs_score_delta:.3g})"
-        for c in changed[:6])
-    assert not changed, f"{len(changed)}/{len(result.cases)} cases changed tokens: {report}"
+    assert not changed, changed_cases_message(result, platform_class(device, dtype))
     # Identical tokens give identical texts, hence the task metric cannot move.
     # (Non-finite scores are reported in the measurement, not failed: random fp16 models overflow.)
     assert all(row.metric == row.metric_bs1 for row in summary)
