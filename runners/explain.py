@@ -25,12 +25,13 @@ from runners.fingerprint import fingerprint_differences
 from runners.provenance import DEVICE_MODEL_KEYS, device_change_facts, device_model
 from runners.snapshots import Mismatch
 
-#: Largest |Δ score| with identical tokens measured for real-weight Whisper per platform class, and where.
+#: Largest |Δ score| with identical tokens measured for real-weight Whisper (tiny.en, base) per platform
+#: class, over batch sizes 2-8 against batch size 1, and where (docs/determinism.md has the tables).
 MEASURED_DRIFT: dict[str, tuple[float, str]] = {
-    "cpu-fp32": (3.7e-5, "tiny.en, batch size 2 vs 1, AMD EPYC, torch 2.13.0+cpu"),
-    "cuda-fp32": (4.7e-4, "tiny.en, batch sizes 2-8 vs 1, NVIDIA H200, torch 2.11.0+cu130"),
-    "cuda-fp16": (0.047, "tiny.en, batch sizes 2-8 vs 1, NVIDIA H200, torch 2.11.0+cu130"),
-    "cuda-bf16": (0.25, "tiny.en, batch sizes 2-8 vs 1, NVIDIA H200, torch 2.11.0+cu130"),
+    "cpu-fp32": (6.0e-5, "Whisper base translation, batch size 4 vs 1, Intel Xeon, torch 2.13.0+cpu"),
+    "cuda-fp32": (7.1e-4, "Whisper base transcription, batch size 2 vs 1, NVIDIA H100 80GB HBM3, torch 2.11.0+cu130"),
+    "cuda-fp16": (0.078, "Whisper base, batch sizes 2-8 vs 1, NVIDIA H100 80GB HBM3, torch 2.11.0+cu130"),
+    "cuda-bf16": (0.625, "Whisper base, batch sizes 2-8 vs 1, NVIDIA H100 80GB HBM3, torch 2.11.0+cu130"),
 }
 NEAR_TIE = "near-tie flip"
 LARGE_MARGIN = "large-margin change (likely a regression)"

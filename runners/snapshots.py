@@ -121,10 +121,34 @@ class SnapshotOutcome:
 
 
 def _step_delta(expected: list[list[float]], actual: list[list[float]]) -> float | None:
-    """Largest |Δ log-prob| of one step's top-k, None when the top-k ids differ."""
-    if [int(pair[0]) for pair in expected] != [int(pair[0]) for pair in actual]:
+    """Largest |Δ log-prob| of one step's top-k, matched by token id; None when the top-k really changed.
+
+    The chosen (top-1) token must be the same. Below it, ranks may swap (two candidates tied, e.g.
+    both at -3.105 in fp16) and a candidate may cross the top-k boundary; such a candidate is
+    compared with the other run's lowest top-k log-prob, so a tie at the boundary costs only its gap.
+    None when the top-1 differs, or when a candidate appears in one top-k with a log-prob the other
+    run's boundary cannot account for (it then moved further than any boundary tie, see the caller).
+    """
+    if not expected or not actual or int(expected[0][0]) != int(actual[0][0]):
         return None
-    return max((abs(float(a[1]) - float(e[1])) for e, a in zip(expected, actual, strict=True)), default=0.0)
+    old = {int(token): float(value) for token, value in expected}
+    new = {int(token): float(value) for token, value in actual}
+    deltas = [abs(old[token] - new[token]) for token in old.keys() & new.keys()]
+    old_floor, new_floor = min(old.values()), min(new.values())
+    # a candidate that left the top-k is now at most new_floor: it moved by at least (value - new_floor)
+    deltas += [max(0.0, value - new_floor) for token, value in old.items() if token not in new]
+    deltas += [max(0.0, value - old_floor) for token, value in new.items() if token not in old]
+    return max(deltas, default=0.0)
+
+
+def _swap_gap(expected: list[list[float]], actual: list[list[float]]) -> float | None:
+    """The snapshot's log-prob gap at the first rank whose token changed (how near that tie was)."""
+    for rank, (e, a) in enumerate(zip(expected, actual, strict=False)):
+        if int(e[0]) != int(a[0]):
+            if rank == 0:
+                return _margin(expected)
+            return round(float(expected[rank - 1][1]) - float(expected[rank][1]), LOGPROB_DIGITS)
+    return None
 
 
 def _margin(step: list[list[float]] | None) -> float | None:
@@ -214,7 +238,7 @@ def _compare_item(item: str, size: str, old: Mapping[str, Any], new: Mapping[str
         if delta is None:
             return Mismatch(f"{where}: same tokens, first divergent step {step} in scores: "
                             f"top-k ids {[p[0] for p in e]} -> {[p[0] for p in a]}", "scores", item, size, step,
-                            margin=_margin(e))
+                            margin=_swap_gap(e, a))
         if delta > tolerance:
             return Mismatch(f"{where}: same tokens, first divergent step {step} in scores: "
                             f"log-prob moved by {delta:.4f} (> {tolerance})", "scores", item, size, step,

@@ -111,7 +111,8 @@ def base_checkpoint():
 def test_base_is_multilingual_whisper_base(base_checkpoint):
     from runners.ct2_whisper import load_whisper_from_ct2
 
-    assert [part.name for part in base_checkpoint.model_parts] == ["model.bin.part1", "model.bin.part2"]
+    names = [part.name for part in base_checkpoint.model_parts]
+    assert names in (["model.bin.part1", "model.bin.part2"], ["model.bin"])  # the packages, or a joined copy
     model, tokenizer, generation = load_whisper_from_ct2(base_checkpoint)
     config = model.config
     assert (config.d_model, config.encoder_layers, config.decoder_layers, config.vocab_size) == (512, 6, 6, 51865)

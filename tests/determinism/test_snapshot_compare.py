@@ -76,3 +76,19 @@ def test_fingerprint_differences_ignore_thread_count():
     old = {"torch": "2.13.0", "torch_threads": 2, "device_name": "x"}
     new = {"torch": "2.14.0", "torch_threads": 8, "device_name": "x"}
     assert fingerprint_differences(old, new) == ["torch: '2.13.0' -> '2.14.0'"]
+
+
+def test_tied_candidates_below_the_chosen_token_may_swap():
+    """fp16 on an H100: ranks 2 and 3 tied at -3.105 swapped between two processes; tokens are unchanged."""
+    expected = document()
+    expected["runs"]["bs1"]["clip-a"]["top_k"][0] = [[0, -1.3], [7, -3.105], [9, -3.105]]
+    swapped = copy.deepcopy(expected)
+    swapped["runs"]["bs1"]["clip-a"]["top_k"][0] = [[0, -1.31], [9, -3.104], [7, -3.106]]
+    assert compare_documents(expected, swapped, 0.05) == []
+    crossed = copy.deepcopy(expected)  # 9 dropped just below the boundary, 4 entered at the same value
+    crossed["runs"]["bs1"]["clip-a"]["top_k"][0] = [[0, -1.3], [7, -3.105], [4, -3.106]]
+    assert compare_documents(expected, crossed, 0.05) == []
+    jumped = copy.deepcopy(expected)  # 4 entered far above where 9 was: a real change
+    jumped["runs"]["bs1"]["clip-a"]["top_k"][0] = [[0, -1.3], [4, -1.5], [7, -3.105]]
+    assert compare_documents(expected, jumped, 0.05) == [
+        "item clip-a, batch size 1: same tokens, first divergent step 0 in scores: log-prob moved by 1.6050 (> 0.05)"]
