@@ -26,9 +26,11 @@ NON_SNAPSHOT_FILES = frozenset({"provenance.json", "known_divergences.json"})
 LOGPROB_DIGITS = 3
 LOGPROB_TOLERANCE = 0.01
 # Half precision moves log-probs run to run on a GPU with identical tokens: on an H200, tiny.en in
-# fp16 at batch size 1 moved one step's log-prob by 0.023 between two processes. Tolerances follow
-# the formats' resolution (fp16 has 10 mantissa bits, bf16 7).
-DTYPE_TOLERANCE = {"fp32": LOGPROB_TOLERANCE, "fp16": 0.05, "bf16": 0.1}
+# fp16 at batch size 1 moved one step's log-prob by 0.023 between two processes; on an H100,
+# Whisper base moved by up to 0.031 in fp16 and 0.124 in bf16 (translation, batch size 2) between
+# two processes. Tolerances follow those measurements and the formats' resolution (fp16 has 10
+# mantissa bits, bf16 7): about twice the largest run-to-run move seen.
+DTYPE_TOLERANCE = {"fp32": LOGPROB_TOLERANCE, "fp16": 0.05, "bf16": 0.25}
 
 
 def tolerance_for(platform: str) -> float:
