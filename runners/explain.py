@@ -106,7 +106,8 @@ def environment_verdict(recorded: Mapping[str, Any] | None, current: Mapping[str
                          "whether it explains this is not measured")
         else:
             reach = facts.max_abs_logprob_delta
-            explains = ((worst_margin is None or worst_margin <= reach) and (worst_delta is None or worst_delta <= reach)
+            explains = ((worst_margin is None or worst_margin <= reach)
+                        and (worst_delta is None or worst_delta <= reach)
                         and not facts.mismatched)
             verdict = "it can explain this" if explains else "it does not explain this"
             lines.append(f"environment: device model {source} -> {target}; {facts.sentence()}: {verdict}")

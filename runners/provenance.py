@@ -142,6 +142,7 @@ def agreement_rows(platforms: Mapping[str, Mapping[str, Any]]) -> list[dict[str,
                          "torch": entry.get("taken_on", {}).get("torch")})
             for device, check in sorted(entry.get("checked_on", {}).items()):
                 rows.append({"platform": platform, "snapshot": key, "device_model": device, "role": "checked",
-                             "outcome": check.get("outcome"), "max_abs_logprob_delta": check.get("max_abs_logprob_delta"),
+                             "outcome": check.get("outcome"),
+                             "max_abs_logprob_delta": check.get("max_abs_logprob_delta"),
                              "torch": check.get("torch"), "date": check.get("date")})
     return rows

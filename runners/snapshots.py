@@ -111,7 +111,7 @@ class Mismatch:
 
 @dataclass(frozen=True)
 class SnapshotOutcome:
-    """``identical``, ``within tolerance`` or ``mismatch``; the largest log-prob move over steps with equal top-k ids."""
+    """``identical``, ``within tolerance`` or ``mismatch``; the largest log-prob move over matching top-k steps."""
 
     outcome: str
     max_abs_logprob_delta: float
@@ -170,14 +170,15 @@ def find_mismatches(expected: Mapping[str, Any], actual: Mapping[str, Any],
     for run in sorted(set(expected_runs) | set(actual_runs), key=lambda k: int(k[2:]) if k[2:].isdigit() else 0):
         size = run[2:]
         if run not in actual_runs or run not in expected_runs:
-            problems.append(Mismatch(f"batch size {size}: {'missing now' if run not in actual_runs else 'not in snapshot'}",
-                                     "structure", batch_size=size))
+            state = "missing now" if run not in actual_runs else "not in snapshot"
+            problems.append(Mismatch(f"batch size {size}: {state}", "structure", batch_size=size))
             continue
         old, new = expected_runs[run], actual_runs[run]
         for item in sorted(set(old) | set(new)):
             if item not in old or item not in new:
-                problems.append(Mismatch(f"item {item}, batch size {size}: {'missing now' if item not in new else 'new item'}",
-                                         "structure", item=item, batch_size=size))
+                state = "missing now" if item not in new else "new item"
+                problems.append(Mismatch(f"item {item}, batch size {size}: {state}", "structure", item=item,
+                                         batch_size=size))
                 continue
             mismatch = _compare_item(item, size, old[item], new[item], tolerance)
             if mismatch:

@@ -210,7 +210,8 @@ def determinism_origin(report: Report) -> str | None:
     if not isinstance(facts, dict):
         return None
     command = " ".join(str(arg) for arg in facts.get("pytest_args", []))
-    return (f"From the determinism run of {facts.get('generated_at', '?')}" + (f" (`pytest {command}`)" if command else "")
+    return (f"From the determinism run of {facts.get('generated_at', '?')}"
+            + (f" (`pytest {command}`)" if command else "")
             + "; the paper-values results above come from their own run.")
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from _determinism_runs import SMALL_PLAN, cached_runner, cached_sweep

@@ -94,7 +94,8 @@ def test_drift_with_the_same_tokens():
         "    drift: same tokens, log-prob moved by 0.09 > tolerance 0.05, beyond the 0.078 measured for fp16 "
         "(Whisper base, batch sizes 2-8 vs 1, NVIDIA H100 80GB HBM3, torch 2.11.0+cu130)"]
     assert lines[-1] == ("  environment: identical to the snapshot's: run-to-run nondeterminism of the kernels is "
-                         "the only measured source left (between two processes on one GPU: fp16 moved up to 0.031, bf16 0.124)")
+                         "the only measured source left (between two processes on one GPU: fp16 moved up to 0.031, "
+                         "bf16 0.124)")
 
 
 def test_unmeasured_software_change_is_named_not_blamed():

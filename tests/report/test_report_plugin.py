@@ -130,3 +130,39 @@ def test_xdist_results_reach_the_controller_and_are_written_once(fake_project):
     assert sorted(r["id"] for r in data["results"]) == ["fake/differs", "fake/missing", "fake/reproduces"]
     assert len(data["determinism"]) == 1 and len(data["skipped_tests"]) == 1
     assert len((out / "history.jsonl").read_text().splitlines()) == 1
+
+
+def test_determinism_run_keeps_the_paper_values_report(fake_project):
+    """`pytest -m determinism` after `make report` replaces only the Determinism section, and back."""
+    out = fake_project.path / "reports"
+    options = ("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
+    fake_project.runpytest(*options, "-m", "paper_values").assert_outcomes(passed=2, skipped=2, xfailed=1)
+    paper = read(out)
+    assert len(paper["results"]) == 3 and paper["determinism"] == []
+
+    fake_project.runpytest(*options, "-m", "determinism").assert_outcomes(passed=1)
+    both = read(out)
+    assert both["results"] == paper["results"] and both["skipped_tests"] == paper["skipped_tests"]
+    assert [row["test"] for row in both["determinism"]] == ["test_fake.py::test_batch_invariance"]
+    assert both["run"]["pytest_args"] == paper["run"]["pytest_args"]  # the paper-values run's facts stay
+    assert "determinism" in both["run"]["determinism_run"]["pytest_args"]
+    assert len((out / "history.jsonl").read_text().splitlines()) == 1  # a determinism run adds no history line
+    markdown = (out / "report.md").read_text()
+    assert "fake/reproduces" in markdown and "## Determinism" in markdown
+    assert "From the determinism run of" in markdown
+
+    fake_project.runpytest(*options, "-m", "paper_values").assert_outcomes(passed=2, skipped=2, xfailed=1)
+    again = read(out)
+    assert [row["test"] for row in again["determinism"]] == ["test_fake.py::test_batch_invariance"]
+    assert "determinism" in again["run"]["determinism_run"]["pytest_args"]
+    assert len((out / "history.jsonl").read_text().splitlines()) == 2
+
+
+def test_determinism_run_leaves_an_unreadable_report_alone(fake_project):
+    out = fake_project.path / "reports"
+    out.mkdir()
+    (out / "results.json").write_text("{broken")
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out),
+                                 "-m", "determinism")
+    run.stdout.fnmatch_lines(["*audiorepro report NOT written to*results.json: the existing report could not be read*"])
+    assert (out / "results.json").read_text() == "{broken"
