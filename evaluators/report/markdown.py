@@ -215,6 +215,12 @@ def determinism_origin(report: Report) -> str | None:
             + "; the paper-values results above come from their own run.")
 
 
+def _outcome(outcome: Any, delta: Any) -> str:
+    if outcome == "within tolerance" and isinstance(delta, (int, float)):
+        return f"within tolerance (Δ {delta:.3g})"
+    return str(outcome)
+
+
 def device_model_agreement(rows: Sequence[dict[str, Any]]) -> tuple[list[str], list[list[str]]]:
     """Pivot of the ``record: snapshot`` rows: one line per (model, platform), one column per device model.
 
@@ -229,14 +235,14 @@ def device_model_agreement(rows: Sequence[dict[str, Any]]) -> tuple[list[str], l
         key = (str(row.get("model")), str(row.get("platform")))
         line = cells.setdefault(key, {})
         taken = str(row.get("taken_on"))
-        for device, outcome in (row.get("checked_on") or {}).items():
-            line.setdefault(str(device), f"{outcome} (recorded)")
+        for device, check in (row.get("checked_on") or {}).items():
+            if isinstance(check, dict):
+                line.setdefault(str(device), f"{_outcome(check.get('outcome'), check.get('max_abs_logprob_delta'))} "
+                                             "(recorded)")
+            else:
+                line.setdefault(str(device), f"{check} (recorded)")
         here = str(row.get("device_model"))
-        delta = row.get("max_abs_logprob_delta")
-        outcome = str(row.get("outcome"))
-        if outcome == "within tolerance" and isinstance(delta, (int, float)):
-            outcome = f"within tolerance (Δ {delta:.3g})"
-        line[here] = f"{outcome} (this run)"
+        line[here] = f"{_outcome(row.get('outcome'), row.get('max_abs_logprob_delta'))} (this run)"
         line[taken] = "reference" if here != taken else f"reference; {line[here]}"
         for device in (taken, here, *(row.get("checked_on") or {})):
             if str(device) not in devices:

@@ -141,7 +141,8 @@ def determinism_snapshot(snapshot, device: str, dtype: str, request: pytest.Fixt
         attach_determinism(request.node.user_properties, {
             "record": "snapshot", "model": model, "platform": platform, "dtype": dtype,
             "device_model": device_model(current), "taken_on": taken_on or device_model(current),
-            "checked_on": {name: check.get("outcome") for name, check in (entry or {}).get("checked_on", {}).items()},
+            "checked_on": {name: {key: check.get(key) for key in ("outcome", "max_abs_logprob_delta")}
+                           for name, check in (entry or {}).get("checked_on", {}).items()},
             "outcome": outcome.outcome if outcome else "taken now",
             "max_abs_logprob_delta": outcome.max_abs_logprob_delta if outcome else 0.0})
     if not update or not asserted:
