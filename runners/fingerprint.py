@@ -2,13 +2,13 @@
 
 A snapshot of greedy tokens and scores is only expected to repeat on the same kind of platform:
 the same device type and dtype (``cpu-fp32``, ``cuda-bf16``, ...) select the snapshot set, and the
-fingerprint (device name, driver, CUDA, torch, transformers, dtype) is stored beside it so that a
-mismatch can be explained by an upgrade rather than by a regression.
+fingerprint (device name, driver, CUDA, torch, transformers, dtype) of each snapshot is stored in
+its ``provenance.json`` (``runners.provenance``) so that a mismatch can be judged against what
+actually changed (``runners.explain``).
 """
 
 from __future__ import annotations
 
-import json
 import platform
 import subprocess
 from pathlib import Path
@@ -73,10 +73,6 @@ def environment_fingerprint(device: str, dtype: str) -> dict[str, Any]:
 def atomic_write_text(path: str | Path, text: str) -> None:
     """Write through a temporary file in the same folder, then rename (never a half-written file)."""
     write_text_atomically(Path(path), text)
-
-
-def write_fingerprint(path: str | Path, fingerprint: dict[str, Any]) -> None:
-    atomic_write_text(path, json.dumps(fingerprint, indent=2, sort_keys=True) + "\n")
 
 
 def fingerprint_differences(recorded: dict[str, Any], current: dict[str, Any]) -> list[str]:
