@@ -58,15 +58,12 @@ def use_gpu(request: pytest.FixtureRequest) -> bool:
 def data_dir(request: pytest.FixtureRequest) -> Path | None:
     """The public prediction data directory, or None when not configured (tests then skip).
 
-    --data-dir, else $AUDIOREPRO_DATA, else the `audiorepro fetch` cache if it holds files.
+    --data-dir, else $AUDIOREPRO_DATA, else the `audiorepro fetch` cache if it holds files. A data
+    directory named explicitly (option or variable) that does not exist is an error, never a skip.
     """
-    value = request.config.getoption("--data-dir")
-    if not value:
-        from evaluators.sources import data_dir_from_env
+    from evaluators.sources import locate_data_dir
 
-        return data_dir_from_env()
-    path = Path(value).expanduser().resolve()
-    return path if path.is_dir() else None
+    return locate_data_dir(request.config.getoption("--data-dir") or None)
 
 
 @pytest.fixture

@@ -189,13 +189,17 @@ def _has_files(folder: Path) -> bool:
 
 
 def data_dir_from_env() -> Path | None:
-    """``$AUDIOREPRO_DATA`` if it names a folder, else the cache dir if it holds files, else ``None``."""
+    """``$AUDIOREPRO_DATA`` if set, else the cache dir if it holds files, else ``None``.
+
+    ``$AUDIOREPRO_DATA`` naming something that is not a folder raises ``MissingDataError``: like a
+    mistyped ``--data-dir``, it must not turn every data test into a silent skip.
+    """
     value = os.environ.get(DATA_ENV)
     if value:
         path = Path(value).expanduser().resolve()
-        if path.is_dir():
-            return path
-        return None
+        if not path.is_dir():
+            raise MissingDataError(f"{DATA_ENV} names {path}, which is not an existing folder")
+        return path
     cache = default_cache_dir()
     return cache.resolve() if _has_files(cache) else None
 

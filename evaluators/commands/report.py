@@ -7,7 +7,8 @@ not extended (a re-render is not a run). ``--check`` turns the command into the 
 * exit 0: every measured number has the status its golden entry expects;
 * exit 1: a number changed status against its golden expectation (listed);
 * exit 2: the results file is missing or invalid (the run did not produce a report);
-* exit 3: no status change, but results with status ``error`` or tests that failed without a result;
+* exit 3: no status change, but results with status ``error``, tests that failed without a result,
+  or no published number measured at all (no data, nothing collected): a gate never passes on nothing;
 * exit 4: no status change, but the pytest run did not complete (interrupted, internal or usage error:
   pytest exit status 2, 3 or 4), so the results are partial.
 """
@@ -19,7 +20,7 @@ import sys
 from pathlib import Path
 
 from evaluators.report.formatting import fmt_delta, fmt_number, status_label
-from evaluators.report.model import Report, merge_reports
+from evaluators.report.model import CHECKED_STATUSES, Report, merge_reports
 from evaluators.report.schema import load_results
 from evaluators.report.writer import HTML_NAME, MARKDOWN_NAME, write_report
 
@@ -78,6 +79,10 @@ def check(report: Report) -> int:
         return EXIT_INCOMPLETE
     errors = [r for r in report.results if r.status == "error"]
     broken = [note for note in report.notes if "without attaching a result" in note]
+    if not errors and not broken and not any(r.status in CHECKED_STATUSES for r in report.results):
+        print("\nno published number was measured (" + (report.data_warning() or "no result was recorded")
+              + "): the gate does not pass on no data", file=sys.stderr)
+        return EXIT_ERRORS
     if errors or broken:
         print(f"\nno status change, but {len(errors)} results are errors and {len(broken)} tests failed "
               "without a result:", file=sys.stderr)

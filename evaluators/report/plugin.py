@@ -7,8 +7,11 @@ Registered from the root ``conftest.py`` (``pytest_plugins = ["evaluators.report
   at ``pytest_sessionfinish``, on the controller (never on an xdist worker).
 * The report goes to ``--report-dir`` (default ``reports/``): ``results.json``, ``report.md``,
   ``index.html`` and one more line in ``history.jsonl``.
-* A run that collected **no** paper_values or determinism result (e.g. ``pytest tests/unit``) writes
-  nothing and leaves an existing report alone.
+* A run that completed (pytest exit 0 or 1) without any paper_values or determinism test (e.g.
+  ``pytest tests/unit``) writes nothing and leaves an existing report alone. Every other run records
+  its own status, even with no result at all (collection error, interrupt, nothing collected, every
+  test failing): a previous night's ``results.json`` must never be graded as this run's.
+* A report that cannot be written fails the run (exit status 1 instead of 0).
 * The Determinism section belongs to the determinism run (``combine_with_previous``): a run with
   determinism records and no paper_values test (``pytest -m determinism``) replaces only that
   section of the existing report and adds no history line; a paper_values run without determinism
@@ -40,6 +43,8 @@ from evaluators.verdict import (
 )
 
 PLUGIN_NAME = "audiorepro-report"
+#: pytest exit statuses of a run that ran to its end (all passed / some failed)
+_COMPLETED_STATUSES = (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED)
 #: outcome precedence when the phases of one test disagree (teardown error beats a passed call)
 _RANK = {None: 0, "passed": 1, "skipped": 1, "xfailed": 1, "xpassed": 1, "failed": 2, "error": 3}
 
@@ -130,6 +135,8 @@ class ReportCollector:
                 notes.append(f"result id {result.id!r} attached by both {ids[result.id]} and {result.test}")
             ids[result.id] = result.test or ""
         data_dir = self.config.getoption("--data-dir", default=None) or _data_dir_from_env()
+        if not results and exit_status == pytest.ExitCode.NO_TESTS_COLLECTED:
+            notes.append("pytest collected no tests: no published number was checked")
         run = run_facts(exit_status=exit_status, data_dir=str(data_dir) if data_dir else None,
                         cwd=self.config.rootpath)
         run["pytest_args"] = [str(arg) for arg in self.config.invocation_params.args]  # tells a partial run (-k)
@@ -150,8 +157,9 @@ class ReportCollector:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         report = self.build_report(int(exitstatus))
-        if report.is_empty():
-            return
+        touched = any(state.paper_values for state in self.tests.values())
+        if report.is_empty() and not touched and int(exitstatus) in _COMPLETED_STATUSES:
+            return  # e.g. `pytest tests/unit`: not a report run
         from evaluators.report.writer import HTML_NAME, write_report  # matplotlib only when there is a report
 
         out_dir = self.report_dir()
@@ -159,10 +167,10 @@ class ReportCollector:
             report, append_history = combine_with_previous(report, out_dir)
             self.written = write_report(report, out_dir, append_history=append_history)
         except (OSError, AudioreproError) as error:
-            self.failure = f"audiorepro report NOT written to {out_dir}: {error}"
+            self._fail(session, f"audiorepro report NOT written to {out_dir}: {error}")
             return
         except Exception as error:  # noqa: BLE001  (a report bug must not turn the test run into an internal error)
-            self.failure = f"audiorepro report NOT written to {out_dir}: {type(error).__name__}: {error}"
+            self._fail(session, f"audiorepro report NOT written to {out_dir}: {type(error).__name__}: {error}")
             return
         counts = report.counts()
         self.summary = (f"audiorepro report: {out_dir / HTML_NAME} — {counts['reproduces']} reproduce, "
@@ -173,6 +181,12 @@ class ReportCollector:
             self.summary += f"; {len(report.determinism)} determinism records"
         if report.data_warning():
             self.summary += f"\naudiorepro report: {report.data_warning()}"
+
+    def _fail(self, session: pytest.Session, message: str) -> None:
+        """A run whose report could not be written has not done its job: it must not exit 0."""
+        self.failure = message
+        if session.exitstatus == pytest.ExitCode.OK:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
     def pytest_terminal_summary(self, terminalreporter: Any) -> None:
         if self.summary:
@@ -242,7 +256,10 @@ def _data_dir_from_env() -> str | None:
         from evaluators.sources import data_dir_from_env
     except ImportError:
         return None
-    found = data_dir_from_env()
+    try:
+        found = data_dir_from_env()
+    except AudioreproError:  # a missing $AUDIOREPRO_DATA: the data tests already fail on it
+        return None
     return str(found) if found else None
 
 

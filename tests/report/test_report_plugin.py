@@ -166,3 +166,67 @@ def test_determinism_run_leaves_an_unreadable_report_alone(fake_project):
                                  "-m", "determinism")
     run.stdout.fnmatch_lines(["*audiorepro report NOT written to*results.json: the existing report could not be read*"])
     assert (out / "results.json").read_text() == "{broken"
+
+
+# --- a run always records its own status (issue 14, finding 6) -------------------------------------------------
+
+def _check(out) -> int:
+    from evaluators.cli import main
+
+    return main(["report", "--check", str(out / "results.json")])
+
+
+def test_collection_error_replaces_the_previous_results(fake_project, capsys):
+    out = fake_project.path / "reports"
+    args = ("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
+    fake_project.runpytest(*args, "-k", "not differs")
+    assert _check(out) == 0 and read(out)["counts"]["reproduces"] == 1
+    fake_project.makepyfile(test_broken="import no_such_module_anywhere\n")
+    run = fake_project.runpytest(*args)
+    assert run.ret == pytest.ExitCode.INTERRUPTED
+    data = read(out)
+    assert data["run"]["pytest_exit_status"] == 2 and data["results"] == []
+    assert _check(out) == 4  # the stale good report is not graded
+
+
+def test_every_paper_value_test_failing_without_a_result_is_recorded(fake_project):
+    out = fake_project.path / "reports"
+    fake_project.makepyfile(test_fake='''
+import pytest
+
+@pytest.mark.paper_values
+def test_checksum_fails():
+    raise RuntimeError("checksum mismatch")
+''')
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
+    run.assert_outcomes(failed=1)
+    data = read(out)
+    assert data["results"] == [] and any("without attaching a result" in note for note in data["notes"])
+    assert _check(out) == 3
+
+
+def test_nothing_collected_is_recorded_and_fails_the_gate(fake_project):
+    out = fake_project.path / "reports"
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out),
+                                 "-k", "no_test_has_this_name")
+    assert run.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    assert read(out)["run"]["pytest_exit_status"] == 5
+    assert _check(out) == 3
+
+
+def test_only_unmeasured_numbers_fail_the_gate(fake_project):
+    out = fake_project.path / "reports"
+    fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out),
+                           "-k", "no_predictions")
+    assert read(out)["counts"]["no_predictions"] == 1
+    assert _check(out) == 3
+
+
+def test_a_report_that_cannot_be_written_fails_the_run(fake_project):
+    out = fake_project.path / "reports"
+    out.write_text("a file, not a folder")
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out),
+                                 "-k", "reproduces")
+    run.assert_outcomes(passed=1)
+    assert run.ret == pytest.ExitCode.TESTS_FAILED
+    run.stdout.fnmatch_lines(["*audiorepro report NOT written*"])
