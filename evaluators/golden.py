@@ -20,6 +20,7 @@ printed with all 16–17 significant digits of a double allows for summation-ord
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -225,8 +226,36 @@ def expected_outcome(entry: GoldenEntry, measured: float) -> Outcome:
 # loading and validation
 
 
-#: libyaml's parser when PyYAML was built with it (6x faster on the ~1 MB registry), else the pure-Python one
-_YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+class _StrictYAMLLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]
+    """Safe YAML that refuses what a hand-edited registry never needs and an attacker can abuse.
+
+    libyaml's parser when PyYAML was built with it (6x faster on the ~1 MB registry), else the
+    pure-Python one. Duplicate keys (the second would silently win) and aliases (``*name``: an
+    8-level alias "bomb" expands into hundreds of MB during validation) are errors.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node in self.constructed_objects:
+            raise yaml.constructor.ConstructorError(None, None, "aliases (&anchor / *alias) are not allowed",
+                                                    node.start_mark)
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=True) if isinstance(key_node, yaml.ScalarNode) else None
+                if key is not None and key in seen:
+                    raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}",
+                                                            key_node.start_mark)
+                seen.add(key)
+                self.constructed_objects.pop(key_node, None)  # constructed again below, not an alias
+        return super().construct_mapping(node, deep=deep)
+
+
+_YAML_LOADER = _StrictYAMLLoader
+#: metrics bounded by 100 % (1 as a fraction); an error rate (WER, PER) can exceed it
+_BOUNDED_METRICS = ("accuracy", "following-rate", "meteor", "rouge-l", "spider")
 
 
 @lru_cache(maxsize=1)
@@ -318,8 +347,51 @@ def load_file(path: str | Path) -> list[GoldenEntry]:
         if float(raw["printed"]) != float(raw["value"]):
             raise GoldenFormatError(path, f"value {raw['value']!r} is not the printed {raw['printed']!r}",
                                     entry=ident, field="value")
+        _check_range(path, raw)
         entries.append(_make_entry(raw, path))
     return entries
+
+
+def _check_range(path: Path, raw: Mapping[str, Any]) -> None:
+    """Values a schema cannot bound: a finite tolerance, a bounded metric inside its unit's range."""
+    ident = raw["id"]
+    tolerance_value = raw.get("tolerance")
+    if tolerance_value is not None and not math.isfinite(tolerance_value):
+        raise GoldenFormatError(path, f"tolerance {tolerance_value!r} is not a finite number (it would accept "
+                                "any measured value)", entry=ident, field="tolerance")
+    value, unit = float(raw["value"]), raw["unit"]
+    if raw["metric_key"] in _BOUNDED_METRICS and unit in ("percent", "fraction"):
+        top = 100.0 if unit == "percent" else 1.0
+        if not 0.0 <= value <= top:
+            raise GoldenFormatError(path, f"{raw['metric_key']} {value} is outside 0..{top:g} ({unit})",
+                                    entry=ident, field="value")
+        if unit == "percent" and 0.0 < value <= 1.0 and "." in raw["printed"]:
+            raise GoldenFormatError(path, f"{raw['metric_key']} {raw['printed']} looks like a fraction in a percent "
+                                    "entry: write it in percent or set unit: fraction", entry=ident, field="value")
+
+
+def check_references(entries: Iterable[GoldenEntry]) -> None:
+    """The protocol (first candidate) and prediction format of every entry with predictions must be registered.
+
+    An unknown id would otherwise make the paper_values test skip as "unavailable" forever. Not part of
+    :func:`load_all` (it imports every protocol: seconds); ``audiorepro golden validate`` and the golden
+    unit tests run it.
+    """
+    from evaluators.errors import UnknownProtocolError
+    from evaluators.predictions import FORMATS
+    from evaluators.protocols import get_protocol
+
+    for entry in entries:
+        if entry.predictions is None:
+            continue  # nothing is measured: candidates may name protocols the specification has not registered
+        if entry.protocol:
+            try:
+                get_protocol(entry.protocol)
+            except UnknownProtocolError as error:
+                raise GoldenFormatError(entry.file, str(error), entry=entry.id, field="protocols") from None
+        if entry.predictions.format not in FORMATS:
+            raise GoldenFormatError(entry.file, f"unknown prediction format {entry.predictions.format!r} (known: "
+                                    f"{', '.join(sorted(FORMATS))})", entry=entry.id, field="predictions.format")
 
 
 def golden_files(directory: str | Path = PAPERS_DIR) -> list[Path]:

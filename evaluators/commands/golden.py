@@ -1,8 +1,9 @@
 """``audiorepro golden``: validate golden paper-value files, or list their entries.
 
 * ``audiorepro golden validate [PATH ...]`` checks files against ``golden/schema.json`` and the registry's
-  rules (default: every file of ``golden/papers``); a bad file gives an error naming file, entry id and field
-  and exit status 2.
+  rules (default: every file of ``golden/papers``): also finite tolerances, bounded metrics inside their
+  unit's range, registered protocol ids and formats, no duplicate YAML keys or aliases, and at least one
+  file. A bad file gives an error naming file, entry id and field and exit status 2.
 * ``audiorepro golden list [--filter TEXT] [--status S] [--json]`` prints entries whose id, model, dataset or
   paper contains TEXT.
 """
@@ -13,7 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
-from evaluators.golden import PAPERS_DIR, golden_files, load_all
+from evaluators.errors import GoldenFormatError
+from evaluators.golden import PAPERS_DIR, check_references, golden_files, load_all
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,15 +35,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _expand(paths: list[Path]) -> list[Path]:
+    """Files of the given paths; a folder without golden files is an error (validating nothing is not "ok")."""
     files: list[Path] = []
     for path in paths:
-        files.extend(golden_files(path) if path.is_dir() else [path])
+        if path.is_dir():
+            found = golden_files(path)
+            if not found:
+                raise GoldenFormatError(path, "no golden files (*.yaml) in this folder")
+            files.extend(found)
+        else:
+            files.append(path)
     return files
 
 
 def run_validate(args: argparse.Namespace) -> int:
     files = _expand(args.paths) if args.paths else None
     entries = load_all(files)
+    check_references(entries)
     count = len(files) if files is not None else len(golden_files())
     print(f"ok: {len(entries)} entries in {count} files")
     return 0

@@ -316,3 +316,69 @@ def test_side_by_side_view_of_salmonn_librispeech_test_clean() -> None:
         "audiobench-paper/salmonn-7b/librispeech-test-clean-asr-prompt-sensitivity-prompt-1/wer",
         "audiobench-paper/salmonn-7b/librispeech-test-clean-asr-prompt-sensitivity-prompt-2/wer",
         "audiobench-paper/salmonn-7b/librispeech-test-clean-asr-prompt-sensitivity-prompt-3/wer"]
+
+
+# ----------------------------------------------------------------------------------------------
+# values a schema cannot bound (issue 14, finding 7): each one used to validate as "ok"
+
+def _variant(tmp_path: Path, replace: dict[str, str]) -> Path:
+    """The valid toy file with textual replacements, written under tmp_path with its own name."""
+    text = (FIXTURES / "valid" / "toy-2025.yaml").read_text(encoding="utf-8")
+    for old, new in replace.items():
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "toy-2025.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+ACCURACY = {"metric_key: wer": "metric_key: accuracy", "direction: lower": "direction: higher"}
+BAD_VALUES = {
+    "infinite-tolerance": ({"  reason: fixture": "  reason: fixture\n  tolerance: .inf"}, "tolerance", "finite"),
+    "nan-tolerance": ({"  reason: fixture": "  reason: fixture\n  tolerance: .nan"}, "tolerance", "finite"),
+    "accuracy-over-100": ({**ACCURACY, "value: 55.58": "value: 693.7", "printed: '55.58'": "printed: '693.7'"},
+                          "value", "outside 0..100"),
+    "fraction-in-percent": ({**ACCURACY, "value: 55.58": "value: 0.853", "printed: '55.58'": "printed: '0.853'"},
+                            "value", "looks like a fraction"),
+    "duplicate-yaml-key": ({"  status: reproduces": "  status: differs\n  status: reproduces"}, None,
+                           "duplicate key 'status'"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_VALUES))
+def test_values_a_schema_cannot_bound_are_rejected(tmp_path: Path, case: str) -> None:
+    replace, field, message = BAD_VALUES[case]
+    with pytest.raises(GoldenFormatError, match=message) as caught:
+        load_file(_variant(tmp_path, replace))
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(("replace", "message"), [
+    ({"  - ASR-AB": "  - ASR-NO-SUCH"}, "unknown protocol id 'ASR-NO-SUCH'"),
+    ({"format: audiobench-raw": "format: no-such-format"}, "unknown prediction format 'no-such-format'"),
+])
+def test_validate_refuses_unregistered_protocols_and_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                             replace: dict[str, str], message: str) -> None:
+    path = _variant(tmp_path, replace)
+    assert cli_main(["golden", "validate", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"audiorepro: error: {path}, entry toy-2025/{TOY_ID}") and message in err
+
+
+def test_validate_refuses_an_empty_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli_main(["golden", "validate", str(tmp_path)]) == 2
+    assert "no golden files" in capsys.readouterr().err
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    """An 8-level alias bomb (9^8 leaves once expanded) took 5.7 s and 560 MB; now one cheap error."""
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 9)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\nfile: bomb\nentries: *a8\n", encoding="utf-8")
+    with pytest.raises(GoldenFormatError, match="aliases .* are not allowed"):
+        load_file(path)
+
+
+def test_registry_entries_with_predictions_name_registered_protocols_and_formats() -> None:
+    golden.check_references(golden.all_entries())
