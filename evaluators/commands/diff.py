@@ -10,6 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
+from evaluators.commands._arguments import non_negative_float
 from evaluators.commands.report import results_path
 from evaluators.report.diff import diff_reports, render_diff
 from evaluators.report.schema import load_results
@@ -21,7 +22,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("old", type=Path, help="the earlier results.json (or its report directory)")
     parser.add_argument("new", type=Path, help="the later results.json (or its report directory)")
     parser.add_argument("--json", action="store_true", help="print the differences as JSON")
-    parser.add_argument("--value-tolerance", type=float, default=1e-9,
+    parser.add_argument("--value-tolerance", type=non_negative_float, default=1e-9,
                         help="ignore value changes up to this size (default 1e-9)")
     parser.set_defaults(func=run)
 

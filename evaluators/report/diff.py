@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from evaluators.report.formatting import fmt_delta, fmt_number, status_label
@@ -58,7 +59,12 @@ def _values_differ(old: float | None, new: float | None, tolerance: float) -> bo
 
 
 def diff_reports(old: Report, new: Report, *, value_tolerance: float = 1e-9) -> ReportDiff:
-    """Compare two reports result by result (matched on the golden id)."""
+    """Compare two reports result by result (matched on the golden id).
+
+    ``value_tolerance`` must be a finite number >= 0: NaN or infinity would hide every moved value.
+    """
+    if not (isinstance(value_tolerance, (int, float)) and math.isfinite(value_tolerance) and value_tolerance >= 0):
+        raise ValueError(f"value_tolerance must be a finite number >= 0, got {value_tolerance!r}")
     old_by_id = {r.id: r for r in old.results}
     new_by_id = {r.id: r for r in new.results}
     diff = ReportDiff()

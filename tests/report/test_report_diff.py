@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from evaluators.cli import main
 from evaluators.report.diff import diff_reports, render_diff
 from evaluators.report.model import Report
@@ -63,3 +65,17 @@ def test_cli_exit_codes(tmp_path, capsys):
 
     assert main(["diff", same_a, str(tmp_path / "missing.json")]) == 2
     assert "missing.json: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("tolerance", ["nan", "inf", "-inf", "-1"])
+def test_a_tolerance_that_would_hide_every_moved_value_is_refused(tmp_path, capsys, tolerance):
+    """Issue 14, finding 8: ``--value-tolerance nan|inf`` reported 0 value changes for any two runs."""
+    old = Report(results=[make_result("a")])
+    new = Report(results=[make_result("a", value=99.0)])
+    with pytest.raises(ValueError, match="finite number >= 0"):
+        diff_reports(old, new, value_tolerance=float(tolerance))
+    paths = write(tmp_path, "old", old.results), write(tmp_path, "new", new.results)
+    with pytest.raises(SystemExit) as caught:
+        main(["diff", f"--value-tolerance={tolerance}", *paths])
+    assert caught.value.code == 2
+    assert "--value-tolerance" in capsys.readouterr().err
