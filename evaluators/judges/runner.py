@@ -14,14 +14,13 @@ import dataclasses
 import math
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 from evaluators import __version__
-from evaluators.judges.backends.base import JudgeBackend, ReplyCallback
+from evaluators.judges.backends.base import JudgeBackend, ReplyCallback, deliver_as_completed
 from evaluators.judges.cache import CacheKey, JudgementCache
 from evaluators.judges.decoding import DecodingConfig, JudgeRequest
 from evaluators.judges.errors import JudgeBackendError
@@ -115,12 +114,11 @@ def _complete_errors_as_reply(backend: JudgeBackend, requests: Sequence[JudgeReq
         except JudgeBackendError:
             return False, error_reply
 
-    workers = max(1, min(int(getattr(backend, "max_concurrency", 1)), len(requests) or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = {pool.submit(one, request): index for index, request in enumerate(requests)}
-        for future in as_completed(futures):
-            ok, reply = future.result()
-            (on_reply if ok else on_error)(futures[future], reply)
+    def deliver(index: int, outcome: tuple[bool, str]) -> None:
+        ok, reply = outcome
+        (on_reply if ok else on_error)(index, reply)
+
+    deliver_as_completed(one, requests, deliver, int(getattr(backend, "max_concurrency", 1)))
 
 
 def _fetch_replies(requests: Sequence[JudgeRequest], spec: JudgeSpec, backend: JudgeBackend,

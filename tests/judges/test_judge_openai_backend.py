@@ -307,3 +307,106 @@ def test_signature_names_the_transport(server: ScriptedServer) -> None:
     assert "|transport:completions-llama3|" in completions.signature and completions.value == 100.0
     server.default = Behaviour("reply", content="Rating: 1")
     assert "|transport:chat|" in run_judging("J-AB-BINARY", _items(1), _backend(server)).signature
+
+
+# --- issue 14, findings 1-3: the key goes to --base-url only; every reply is kept as it arrives -----------------
+
+class _Elsewhere(BaseHTTPRequestHandler):
+    """Another origin: records what reaches it (it must never see the key) and answers like a judge."""
+
+    seen: list[dict[str, str]] = []
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:  # noqa: N802 (http.server API)
+        type(self).seen.append(dict(self.headers))
+        payload = json.dumps({"choices": [{"message": {"content": "Judgement: correct"}}]}).encode()
+        self.send_response(200)
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_POST = do_GET  # noqa: N815
+
+
+@pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
+def test_a_redirect_is_an_error_and_the_key_never_leaves_the_endpoint(server: ScriptedServer, tmp_path: Path,
+                                                                       status: int) -> None:
+    _Elsewhere.seen = []
+    other = ThreadingHTTPServer(("127.0.0.1", 0), _Elsewhere)
+    thread = threading.Thread(target=other.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        server.default = Behaviour("status", status=status, body="moved")
+        location = f"http://localhost:{other.server_address[1]}/v1/chat/completions"
+        original_send_header = BaseHTTPRequestHandler.send_header
+
+        def send_header(self: BaseHTTPRequestHandler, key: str, value: str) -> None:
+            original_send_header(self, key, value)
+            if key == "Content-Type" and self.server is not other:
+                original_send_header(self, "Location", location)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(BaseHTTPRequestHandler, "send_header", send_header)
+            with JudgementCache(tmp_path / "cache.sqlite") as cache:
+                with pytest.raises(JudgeBackendError, match=f"HTTP {status}, a redirect to .*not followed") as error:
+                    run_judging("J-SAKURA", _items(1), _backend(server), cache)
+                assert len(cache) == 0
+    finally:
+        other.shutdown()
+        other.server_close()
+    assert _Elsewhere.seen == [] and SECRET not in str(error.value)
+    assert len(server.requests) == 1  # not retried either
+
+
+def test_a_key_echoed_in_a_successful_reply_is_scrubbed_before_caching(server: ScriptedServer,
+                                                                        tmp_path: Path) -> None:
+    server.default = Behaviour("reply", content=f"Explanation: your key is {SECRET}.\nJudgement: correct")
+    with JudgementCache(tmp_path / "cache.sqlite") as cache:
+        result = run_judging("J-SAKURA", _items(2), _backend(server), cache)
+    stored = (tmp_path / "cache.sqlite").read_bytes() + b"".join(
+        path.read_bytes() for path in tmp_path.glob("cache.sqlite-*"))
+    assert SECRET.encode() not in stored
+    assert SECRET not in json.dumps(result.as_dict(items=True)) and "***" in json.dumps(result.as_dict(items=True))
+    assert result.value == 1.0
+
+
+def test_each_reply_is_delivered_as_it_arrives(server: ScriptedServer) -> None:
+    """The last request is answered only once an earlier reply was handed over (kill -9 used to lose all)."""
+    first_delivered = threading.Event()
+    waited: list[bool] = []
+    backend = _backend(server, max_concurrency=4)
+    original = backend.complete
+
+    def complete(request: JudgeRequest) -> str:
+        if request.messages[-1][1] == "q3":
+            waited.append(first_delivered.wait(timeout=3))
+        return original(request)
+
+    backend.complete = complete  # type: ignore[method-assign]
+    requests = [JudgeRequest((("user", f"q{i}"),), DecodingConfig()) for i in range(4)]
+    backend.complete_all(requests, lambda index, reply: first_delivered.set())
+    assert waited == [True]
+
+
+def test_an_interrupt_stops_new_requests_and_keeps_the_replies_so_far(server: ScriptedServer,
+                                                                      tmp_path: Path) -> None:
+    server.default = Behaviour("reply", seconds=0.02)
+    backend = _backend(server, max_concurrency=2)
+    with JudgementCache(tmp_path / "cache.sqlite") as cache:
+        original_put = cache.put
+        puts: list[int] = []
+
+        def put(key: Any, reply: str) -> None:
+            original_put(key, reply)
+            puts.append(1)
+            if len(puts) == 3:
+                raise KeyboardInterrupt  # Ctrl-C reaches the main thread while it stores a reply
+
+        cache.put = put  # type: ignore[method-assign]
+        with pytest.raises(KeyboardInterrupt):
+            run_judging("J-SAKURA", _items(40), backend, cache)
+        kept = len(cache)
+    assert len(server.requests) <= 3 + 2 + 1  # the calls in flight finish; no new one starts
+    assert kept == len(server.requests)      # every answered request is cached

@@ -10,12 +10,51 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from typing import Any, TypeVar
 
 from evaluators.judges.decoding import JudgeRequest
 
 #: ``on_reply(index_in_requests, reply_text)``
 ReplyCallback = Callable[[int, str], None]
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def deliver_as_completed(function: Callable[[T], R], inputs: Sequence[T], on_result: Callable[[int, R], None],
+                         max_workers: int) -> None:
+    """Run ``function`` over ``inputs`` on up to ``max_workers`` threads; ``on_result(index, result)`` runs on
+    the calling thread the moment each result exists (so it is cached before the next one arrives).
+
+    On the first failure, and on an interrupt (Ctrl-C reaches the calling thread), no new call starts:
+    queued calls are cancelled, the calls already running are waited for and their results delivered
+    too (they are paid for), then the error is raised. A second Ctrl-C stops that wait.
+    """
+    if not inputs:
+        return
+    pool = ThreadPoolExecutor(max_workers=max(1, min(max_workers, len(inputs))))
+    futures: dict[Future[R], int] = {pool.submit(function, value): index for index, value in enumerate(inputs)}
+    delivered: set[Future[R]] = set()
+    try:
+        for future in as_completed(futures):
+            delivered.add(future)
+            on_result(futures[future], future.result())
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for future, index in futures.items():
+            if future in delivered or future.cancelled():
+                continue
+            try:
+                result = future.result()
+            except Exception:  # noqa: BLE001,S112  (the first error is the one raised)
+                continue
+            try:
+                on_result(index, result)
+            except Exception:  # noqa: BLE001  (e.g. the cache itself failed: raise the first error)
+                break
+        raise
+    finally:
+        pool.shutdown(wait=True)
 
 
 class JudgeBackend(ABC):

@@ -14,7 +14,10 @@ a hosted model. Only the standard library is used (``urllib.request`` + ``concur
 * timeouts, retries with exponential backoff on timeouts, connection errors, HTTP 429 and 5xx;
   **no retry on other 4xx** (a bad request does not get better by repeating it);
 * a concurrency limit (thread pool); replies are handed to the caller as they complete, so the
-  runner caches each one immediately.
+  runner caches each one immediately; after a failure or Ctrl-C no new request is sent;
+* redirects are refused: the key goes to ``base_url`` only (urllib would forward the ``Authorization``
+  header to any origin a 3xx names, and turn the POST into a GET without the prompt);
+* the key is scrubbed from successful replies too (a server that echoes it must not get it cached).
 """
 
 from __future__ import annotations
@@ -29,10 +32,9 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
 from typing import Any
 
-from evaluators.judges.backends.base import JudgeBackend, ReplyCallback
+from evaluators.judges.backends.base import JudgeBackend, ReplyCallback, deliver_as_completed
 from evaluators.judges.decoding import JudgeRequest
 from evaluators.judges.errors import JudgeBackendError, JudgeHTTPError
 from evaluators.judges.templates import COMPLETION_FORMATS
@@ -54,6 +56,19 @@ def _public_url(url: str) -> str:
     if parts.port:
         netloc += f":{parts.port}"
     return urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx from the judge endpoint is an error naming it: following it would send the key elsewhere."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> None:
+        raise JudgeBackendError(f"judge endpoint {_public_url(req.full_url)} answered HTTP {code}, a redirect to "
+                                f"{_public_url(newurl)}; redirects are not followed (the API key goes to "
+                                "--base-url only): use the final address as --base-url")
+
+
+_OPENER = urllib.request.build_opener(_RefuseRedirects)
 
 
 class OpenAICompatibleBackend(JudgeBackend):
@@ -129,7 +144,7 @@ class OpenAICompatibleBackend(JudgeBackend):
             self.requests_sent += 1
             try:
                 http_request = urllib.request.Request(url, data=payload, headers=self._headers(), method="POST")
-                with urllib.request.urlopen(http_request, timeout=self.timeout_s) as response:
+                with _OPENER.open(http_request, timeout=self.timeout_s) as response:
                     raw = response.read()
             except urllib.error.HTTPError as error:
                 excerpt = self._scrub(error.read().decode("utf-8", "replace")[:_BODY_EXCERPT])
@@ -159,23 +174,4 @@ class OpenAICompatibleBackend(JudgeBackend):
 
     # -- many requests, concurrently ----------------------------------------------------------------
     def complete_all(self, requests: Sequence[JudgeRequest], on_reply: ReplyCallback) -> None:
-        if not requests:
-            return
-        with ThreadPoolExecutor(max_workers=min(self.max_concurrency, len(requests))) as pool:
-            pending: dict[Future[str], int] = {pool.submit(self.complete, request): index
-                                               for index, request in enumerate(requests)}
-            while pending:
-                done, _ = wait(pending, return_when=FIRST_EXCEPTION)
-                for future in done:
-                    index = pending.pop(future)
-                    error = future.exception()
-                    if error is not None:
-                        for other in pending:
-                            other.cancel()
-                        # let running calls finish and deliver every success, so it is cached, then fail
-                        wait(pending)
-                        for other, other_index in pending.items():
-                            if not other.cancelled() and other.exception() is None:
-                                on_reply(other_index, other.result())
-                        raise error
-                    on_reply(index, future.result())
+        deliver_as_completed(self.complete, requests, on_reply, self.max_concurrency)
