@@ -104,3 +104,17 @@ def test_sakura_judgements_with_a_response_field(fixtures_dir: Path, tmp_path: P
     path.write_text(json.dumps(data))
     result = run_judging("J-SAKURA", load_sakura_judgements(path).predictions, load_sakura_judgements(path).backend)
     assert result.value == pytest.approx(2 / 6)
+
+
+@pytest.mark.parametrize("protocol_id", ["J-AB-BINARY", "J-AB-SCALE", "J-AB-SCALE-GPT4O", "J-SQQA-JW"])
+def test_sakura_judgements_under_another_template_are_refused(fixtures_dir: Path, protocol_id: str) -> None:
+    """Issue 14, finding 4: replayed under an AudioBench template they gave a silent 0 %."""
+    with pytest.raises(PredictionFormatError, match="SAKURA's judge prompt.*J-SAKURA, J-SAKURA-JW-DIST"):
+        load_sakura_judgements(fixtures_dir / "judges" / "animal_single_fixture_judgements.json",
+                               protocol_id=protocol_id)
+
+
+def test_audiobench_judge_log_under_a_sakura_template_is_refused(fixtures_dir: Path) -> None:
+    with pytest.raises(PredictionFormatError, match="AudioBench's judge prompt"):
+        load_audiobench_judge_log(fixtures_dir / "judges" / "iemocap_emotion_fixture_llama3_70b_judge_score.json",
+                                  protocol_id="J-SAKURA")

@@ -29,7 +29,7 @@ from evaluators.judges.backends.base import JudgeBackend
 from evaluators.judges.decoding import DecodingConfig, JudgeRequest
 from evaluators.judges.errors import JudgeReplayMissing
 from evaluators.judges.parsing import extract_sakura_judgement
-from evaluators.judges.specs import get_judge_spec
+from evaluators.judges.specs import SPECS, AudioBenchSpec, JudgeSpec, SakuraSpec, get_judge_spec
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import read_json, require_list, require_record, require_str
 from evaluators.predictions.sakura import load_judgements
@@ -86,6 +86,22 @@ def _messages_key(protocol_id: str, item: PredictionItem) -> str:
     return JudgeRequest(spec.render(calls[0]), DecodingConfig()).messages_json()
 
 
+def _require_family(path: Path, protocol_id: str, family: type[JudgeSpec], made_by: str) -> JudgeSpec:
+    """The spec of ``protocol_id``, which must render the prompts the file's judge saw.
+
+    Replies are looked up by the *chosen* protocol's prompt: replaying SAKURA judgements under an
+    AudioBench template found every reply and parsed none (a silent 0 %), so a protocol of another
+    template family is refused, naming the ones that fit.
+    """
+    spec = get_judge_spec(protocol_id)
+    if not isinstance(spec, family):
+        fitting = ", ".join(sorted(key for key, other in SPECS.items() if isinstance(other, family)))
+        raise PredictionFormatError(path, f"these judgements were made with {made_by}'s judge prompt; "
+                                          f"{spec.protocol_id} uses the template {spec.template.name!r}, so they "
+                                          f"cannot be replayed under it (use one of: {fitting})")
+    return spec
+
+
 def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
                            metadata: Mapping[str, Any] | None = None) -> ReplayBundle:
     """Read a SAKURA ``*_judgements.json`` into predictions + a replay backend (ids = audio paths).
@@ -93,6 +109,7 @@ def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
     ``metadata`` (e.g. ``{"track": "Animal", "hop": "single"}``) is attached to every item.
     """
     path = Path(path)
+    _require_family(path, protocol_id, SakuraSpec, "SAKURA")
     judged = load_judgements(path)
     items: list[PredictionItem] = []
     replies: dict[str, list[str]] = {}
@@ -124,6 +141,7 @@ _AB_JUDGES = {"llama3_70b_judge": ("casperhansen/llama-3-70b-instruct-awq", Fals
 def load_audiobench_judge_log(path: str | Path, *, protocol_id: str) -> ReplayBundle:
     """Read an AudioBench ``*_llama3_70b_judge_score.json`` / ``*_gpt4o_judge_score.json`` (ids = indices)."""
     path = Path(path)
+    _require_family(path, protocol_id, AudioBenchSpec, "AudioBench")
     data = require_record(path, read_json(path), "top level")
     judge_keys = [key for key in _AB_JUDGES if key in data]
     if len(judge_keys) != 1:
