@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Sequence
@@ -31,7 +32,27 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+#: exit status of a run stopped by Ctrl-C (128 + SIGINT), of an error in audiorepro itself
+EXIT_INTERRUPTED, EXIT_INTERNAL = 130, 70
+DEBUG_ENV = "AUDIOREPRO_DEBUG"
+
+
+def describe_os_error(error: OSError) -> str:
+    """``<file>: <what>`` for a failed file operation (the OS message, not a traceback)."""
+    what = error.strerror or str(error)
+    names = [str(name) for name in (error.filename, error.filename2) if name is not None]
+    return f"{' -> '.join(names)}: {what}" if names else what
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. The error boundary: whatever goes wrong is one line on stderr, never a traceback.
+
+    * ``AudioreproError`` (bad input, named file/item/field) and ``OSError`` (a file that cannot be read
+      or written): ``audiorepro: error: ...``, exit 2;
+    * Ctrl-C: ``audiorepro: interrupted``, exit 130 (work already committed, e.g. cached judge replies, stays);
+    * anything else is a bug of audiorepro: one line naming it, exit 70; ``AUDIOREPRO_DEBUG=1`` re-raises it
+      with its traceback.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
@@ -39,11 +60,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         return int(args.func(args) or 0)
-    except AudioreproError as error:
-        print(f"audiorepro: error: {error}", file=sys.stderr)
-        return 2
     except BrokenPipeError:  # e.g. `audiorepro protocols | head`
         return 0
+    except AudioreproError as error:
+        _print_error(f"audiorepro: error: {error}")
+        return 2
+    except OSError as error:
+        _print_error(f"audiorepro: error: {describe_os_error(error)}")
+        return 2
+    except KeyboardInterrupt:
+        _print_error("audiorepro: interrupted")
+        return EXIT_INTERRUPTED
+    except Exception as error:  # noqa: BLE001  (the boundary: a bug is reported, not dumped)
+        if os.environ.get(DEBUG_ENV):
+            raise
+        _print_error(f"audiorepro: internal error: {type(error).__name__}: {error} "
+                     f"(a bug in audiorepro; {DEBUG_ENV}=1 shows the traceback)")
+        return EXIT_INTERNAL
+
+
+def _print_error(line: str) -> None:
+    """One line on stderr, printable whatever the input held (lone surrogates, odd bytes)."""
+    sys.stderr.write(line.encode("utf-8", "backslashreplace").decode("utf-8") + "\n")
 
 
 if __name__ == "__main__":

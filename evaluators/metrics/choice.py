@@ -48,6 +48,8 @@ def choices_from_metadata(metadata: Mapping[str, Any], key: str = "choices") -> 
             raise ValueError(f"{key!r} is a string that is not a Python list literal: {value[:80]!r}") from error
     if not isinstance(value, (list, tuple)) or not all(isinstance(choice, str) for choice in value):
         raise ValueError(f"{key!r} must be a list of option strings, got {value!r}")
+    if not value:
+        raise ValueError(f"{key!r} is empty: a multiple-choice item needs its option texts")
     return list(value)
 
 

@@ -20,7 +20,6 @@ must recognise a file, otherwise the error lists the candidates.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,8 +135,8 @@ def _first_line_object(text: str) -> dict[str, Any] | None:
     if len(lines) < 2:
         return None
     try:
-        first = json.loads(lines[0])
-    except json.JSONDecodeError:
+        first = parse_json("", lines[0])
+    except PredictionFormatError:
         return None
     return first if isinstance(first, dict) else None
 
@@ -173,9 +172,10 @@ def load_predictions(path: str | Path, fmt: str | None = None, **options: Any) -
         chosen = detect_format(path, data)
     if chosen.kind != "predictions":
         raise PredictionFormatError(path, f"this is a {chosen.name} file, not predictions: {_USE_INSTEAD[chosen.kind]}")
-    if data is None:
-        return chosen.load(path, **options)
-    return chosen.load(path, data=data, **options)
+    loaded = chosen.load(path, **options) if data is None else chosen.load(path, data=data, **options)
+    if not len(loaded):
+        raise PredictionFormatError(path, "no items: an empty prediction set has no score")
+    return loaded
 
 
 def load_references(path: str | Path, fmt: str | None = None, **options: Any) -> Any:

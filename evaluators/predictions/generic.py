@@ -93,7 +93,8 @@ def load_generic_jsonl(path: str | Path, *, data: object = None, name: str | Non
         prediction = require_str(path, record, "prediction", where, allow_none=True)
         references = _references(path, record, where)
         prompt = require_str(path, record, "prompt", where) if record.get("prompt") is not None else None
-        metadata = record.get("metadata") or {}
+        metadata = record.get("metadata")
+        metadata = {} if metadata is None else metadata  # [] "" 0 are errors, not "no metadata"
         if not isinstance(metadata, Mapping):
             raise PredictionFormatError(path, f"expected an object, got {type(metadata).__name__}", item=where,
                                         field="metadata")

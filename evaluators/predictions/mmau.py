@@ -71,6 +71,9 @@ def parse_choices(path: str | Path, value: Any, item: object) -> tuple[str, ...]
     if not isinstance(value, (list, tuple)) or not all(isinstance(choice, str) for choice in value):
         raise PredictionFormatError(path, f"expected a list of option strings, got {str(value)[:80]!r}",
                                     item=item, field="choices")
+    if not value:
+        raise PredictionFormatError(path, "no options: a multiple-choice item needs its option texts",
+                                    item=item, field="choices")
     return tuple(value)
 
 
@@ -199,6 +202,9 @@ def load_mmau(path: str | Path, *, data: object = None, answer_key: str | Path |
                      **question.labels, "index": index}
         items.append(PredictionItem(id=item_id, prediction=prediction, references=(question.answer,),
                                     prompt=own.question, metadata=metadata))
+    if key is not None and records and not items:
+        raise PredictionFormatError(path, f"none of its {len(records)} items is in the answer key {key.source} "
+                                          "(joined on audio file name + question text): another benchmark or split?")
     set_metadata: dict[str, Any] = {"format": "mmau", "empty_predictions": count_empty(i.prediction for i in items)}
     if key is not None:
         set_metadata["answer_key"] = {

@@ -8,6 +8,8 @@ either loaded whole or not at all.
 from __future__ import annotations
 
 import json
+import math
+import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -24,12 +26,16 @@ def read_text(path: str | Path) -> str:
     """The file's text as UTF-8; non-UTF-8 bytes and huge files are reported with their position."""
     path = Path(path)
     try:
+        if path.is_dir():
+            raise PredictionFormatError(path, "is a directory, not a prediction file")
         size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise PredictionFormatError(path, f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise PredictionFormatError(path, "file not found") from None
-    if size > MAX_FILE_BYTES:
-        raise PredictionFormatError(path, f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit")
-    data = path.read_bytes()
+    except OSError as error:  # unreadable, a symlink loop, a name too long, ...
+        raise PredictionFormatError(path, f"cannot read: {error.strerror or error}") from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -55,17 +61,85 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return record
 
 
-def parse_json(path: str | Path, text: str) -> Any:
-    """Parse JSON text read from ``path``: syntax errors with line and column, repeated object keys refused."""
+#: JSON nested deeper than this is refused (real prediction files nest 2-4 levels; Python's parser
+#: would hit its recursion limit around 1,000 and crash)
+MAX_JSON_DEPTH = 200
+#: a ``\uD800``-``\uDFFF`` escape: the only way JSON text can carry a lone UTF-16 surrogate
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _json_depth_exceeds(text: str, limit: int) -> bool:
+    """Whether brackets outside strings nest deeper than ``limit`` (checked before parsing, in linear time)."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _NESTING.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif token in "]}":
+            depth -= 1
+    return False
+
+
+def _first_lone_surrogate(data: Any, where: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+    """Location (keys/indices) of the first string holding a lone surrogate, or None."""
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(data, where)]
+    while stack:
+        value, at = stack.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return at
+        elif isinstance(value, dict):
+            for key, inner in reversed(list(value.items())):
+                stack.append((inner, (*at, key)))
+                stack.append((key, (*at, key)))
+        elif isinstance(value, list):
+            stack.extend((inner, (*at, index)) for index, inner in reversed(list(enumerate(value))))
+    return None
+
+
+def _loads(path: str | Path, text: str, item: object = None) -> Any:
+    """``json.loads`` with every way it can fail turned into a ``PredictionFormatError``.
+
+    Besides syntax errors and repeated keys: nesting beyond :data:`MAX_JSON_DEPTH`, integers longer
+    than Python converts (``sys.get_int_max_str_digits``) and lone surrogates (``"\ud800"``: not text,
+    they crash printing, Java and MeCab later).
+    """
+    location = {"item": item} if item is not None else {}
+    if _json_depth_exceeds(text, MAX_JSON_DEPTH):
+        raise PredictionFormatError(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", **location)
     try:
-        return json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as error:
-        raise PredictionFormatError(
-            path, f"malformed JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        where = f"line {error.lineno}, column {error.colno}" if item is None else f"column {error.colno}"
+        raise PredictionFormatError(path, f"malformed JSON: {error.msg} at {where}", **location) from None
     except _DuplicateKey as duplicate:
         raise PredictionFormatError(
             path, f"duplicate key {duplicate.key!r} in a JSON object (JSON readers keep only the last value)",
-            item=duplicate.key) from None
+            item=item if item is not None else duplicate.key,
+            **({"field": duplicate.key} if item is not None else {})) from None
+    except RecursionError:
+        raise PredictionFormatError(path, "JSON nested too deeply", **location) from None
+    except ValueError as error:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+        raise PredictionFormatError(path, f"malformed JSON: {error}", **location) from None
+    if _SURROGATE_ESCAPE.search(text):
+        at = _first_lone_surrogate(data)
+        if at is not None:
+            field = ".".join(str(part) for part in at) or None
+            raise PredictionFormatError(path, "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff escape "
+                                        "without its pair): not valid Unicode text", field=field, **location)
+    return data
+
+
+def parse_json(path: str | Path, text: str) -> Any:
+    """Parse JSON text read from ``path``: syntax errors with line and column, repeated object keys refused."""
+    return _loads(path, text)
 
 
 def read_json(path: str | Path) -> Any:
@@ -85,14 +159,7 @@ def read_jsonl_numbered(path: str | Path) -> list[tuple[int, Any]]:
     for lineno, line in enumerate(read_text(path).split("\n"), start=1):
         if not line.strip():
             continue
-        try:
-            records.append((lineno, json.loads(line, object_pairs_hook=_unique_keys)))
-        except json.JSONDecodeError as error:
-            raise PredictionFormatError(path, f"malformed JSON: {error.msg} at column {error.colno}",
-                                        item=f"line {lineno}") from None
-        except _DuplicateKey as duplicate:
-            raise PredictionFormatError(path, f"duplicate key {duplicate.key!r} in the line's JSON object",
-                                        item=f"line {lineno}", field=duplicate.key) from None
+        records.append((lineno, _loads(path, line, item=f"line {lineno}")))
     return records
 
 
@@ -133,14 +200,35 @@ def require_object(path: str | Path, data: Any, what: str = "a JSON object") -> 
     return data
 
 
-def require_number(path: str | Path, record: Mapping[str, Any], field: str, item: object) -> float:
-    """A numeric field (int or float, not bool) of ``record``."""
+def require_number(path: str | Path, record: Mapping[str, Any], field: str, item: object, *,
+                   minimum: float | None = None) -> float:
+    """A finite numeric field (int or float, not bool; JSON's ``NaN``/``Infinity`` refused) of ``record``,
+    at least ``minimum`` when given."""
     if field not in record:
         raise PredictionFormatError(path, "missing field", item=item, field=field)
     value = record[field]
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise PredictionFormatError(path, f"expected a number, got {type(value).__name__}", item=item, field=field)
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise PredictionFormatError(path, f"expected a finite number, got {value!r:.40}", item=item, field=field)
+    if minimum is not None and number < minimum:
+        raise PredictionFormatError(path, f"expected a number >= {minimum:g}, got {value!r}", item=item, field=field)
+    return number
+
+
+def optional_number(path: str | Path, record: Mapping[str, Any], field: str, item: object = None, *,
+                    integer: bool = False, minimum: float | None = None) -> float | int | None:
+    """A field that is absent/``null`` or a finite number (an integer when ``integer``)."""
+    if record.get(field) is None:
+        return None
+    value = require_number(path, record, field, item, minimum=minimum)
+    if integer and not isinstance(record[field], int):
+        raise PredictionFormatError(path, f"expected an integer, got {record[field]!r}", item=item, field=field)
+    return int(value) if integer else value
 
 
 def require_id(path: str | Path, record: Mapping[str, Any], field: str, item: object) -> str:

@@ -35,6 +35,7 @@ from evaluators.errors import PredictionFormatError
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import (
     count_empty,
+    optional_number,
     read_json,
     require_object,
     require_record,
@@ -259,6 +260,9 @@ def load_judgements(path: str | Path, *, data: object = None,
     settings = {name: top.get(name) for name in JUDGE_SETTINGS}
     if not isinstance(settings["judge_model"], str):
         raise PredictionFormatError(path, "expected the judge model name (a string)", field="judge_model")
+    for name in ("temperature", "top_p"):
+        settings[name] = optional_number(path, top, name, minimum=0.0)
+    settings["max_tokens"] = optional_number(path, top, "max_tokens", integer=True, minimum=1)
     hop_value = top.get("type")
     items = []
     for key, record in _results(path, top).items():

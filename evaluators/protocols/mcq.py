@@ -211,9 +211,13 @@ G_AIR = register(dataclasses.replace(
 
 def mucho_gold_index(references: Sequence[str], metadata: Mapping[str, Any]) -> int:
     """Displayed position of the right option: ``metadata["answer_index"]`` or the reference's position."""
-    if "answer_index" in metadata:
-        return int(metadata["answer_index"])
     choices = choices_from_metadata(metadata)
+    if "answer_index" in metadata:
+        index = metadata["answer_index"]
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(choices):
+            raise ValueError(f"answer_index must be an integer from 0 to {len(choices) - 1} (a position among the "
+                             f"{len(choices)} options), got {index!r}")
+        return index
     if references[0] not in choices:
         raise ValueError(f"the right option {references[0]!r} is none of the options {choices!r}")
     return choices.index(references[0])

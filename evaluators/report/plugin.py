@@ -7,10 +7,11 @@ Registered from the root ``conftest.py`` (``pytest_plugins = ["evaluators.report
   at ``pytest_sessionfinish``, on the controller (never on an xdist worker).
 * The report goes to ``--report-dir`` (default ``reports/``): ``results.json``, ``report.md``,
   ``index.html`` and one more line in ``history.jsonl``.
-* A run that completed (pytest exit 0 or 1) without any paper_values or determinism test (e.g.
-  ``pytest tests/unit``) writes nothing and leaves an existing report alone. Every other run records
-  its own status, even with no result at all (collection error, interrupt, nothing collected, every
-  test failing): a previous night's ``results.json`` must never be graded as this run's.
+* A run without any paper_values or determinism test that completed (pytest exit 0 or 1), or that
+  was not a report run (explicit test paths, no ``-m paper_values``; e.g. ``pytest tests/unit -x``),
+  writes nothing and leaves an existing report alone. Every report run records its own status, even
+  with no result at all (collection error, interrupt, nothing collected, every test failing): a
+  previous night's ``results.json`` must never be graded as this run's.
 * A report that cannot be written fails the run (exit status 1 instead of 0).
 * The Determinism section belongs to the determinism run (``combine_with_previous``): a run with
   determinism records and no paper_values test (``pytest -m determinism``) replaces only that
@@ -158,7 +159,8 @@ class ReportCollector:
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         report = self.build_report(int(exitstatus))
         touched = any(state.paper_values for state in self.tests.values())
-        if report.is_empty() and not touched and int(exitstatus) in _COMPLETED_STATUSES:
+        if report.is_empty() and not touched and (int(exitstatus) in _COMPLETED_STATUSES
+                                                  or not _meant_to_report(self.config)):
             return  # e.g. `pytest tests/unit`: not a report run
         from evaluators.report.writer import HTML_NAME, write_report  # matplotlib only when there is a report
 
@@ -248,6 +250,16 @@ def citation_groups(notes: list[str]) -> list[dict[str, Any]] | None:
     except Exception as error:  # noqa: BLE001  (a broken registry must not lose the report)
         notes.append(f"citation view omitted: evaluators.golden failed: {type(error).__name__}: {error}")
         return None
+
+
+def _meant_to_report(config: pytest.Config) -> bool:
+    """Whether a run that ended early (no result) was a report run: ``-m paper_values``, a paper_values
+    path, or no test paths at all (``make test``/``make report``). ``pytest tests/unit -x`` is not."""
+    if "paper_values" in (config.getoption("markexpr", default="") or ""):
+        return True
+    if config.args_source != pytest.Config.ArgsSource.ARGS:
+        return True
+    return any("paper_values" in str(arg) for arg in config.args)
 
 
 def _data_dir_from_env() -> str | None:

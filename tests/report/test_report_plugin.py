@@ -230,3 +230,12 @@ def test_a_report_that_cannot_be_written_fails_the_run(fake_project):
     run.assert_outcomes(passed=1)
     assert run.ret == pytest.ExitCode.TESTS_FAILED
     run.stdout.fnmatch_lines(["*audiorepro report NOT written*"])
+
+
+def test_an_interrupted_unit_test_run_leaves_the_report_alone(fake_project):
+    out = fake_project.path / "reports"
+    fake_project.makepyfile(test_unit="def test_fails():\n    assert False\n")
+    run = fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out),
+                                 "-x", "test_unit.py", "test_fake.py::test_plain_unit_test")
+    assert run.ret == pytest.ExitCode.TESTS_FAILED or run.ret == pytest.ExitCode.INTERRUPTED
+    assert not out.exists()

@@ -35,13 +35,13 @@ def test_results_items_and_metadata(folder):
     ("['a', 'b']", ("a", "b")),
     (["a", "b"], ("a", "b")),
     ('["it\'s", "x"]', ("it's", "x")),
-    ("[]", ()),
 ])
 def test_parse_choices(value, expected):
     assert parse_choices("f.json", value, 0) == expected
 
 
-@pytest.mark.parametrize("value", ["__import__('os').system('true')", "['a', 1]", "'a'", "[a, b]", 7, None])
+@pytest.mark.parametrize("value", ["__import__('os').system('true')", "['a', 1]", "'a'", "[a, b]", 7, None,
+                                   "[]", []])  # no options (issue 14, finding 12)
 def test_parse_choices_refuses_anything_but_a_list_of_strings(value):
     with pytest.raises(PredictionFormatError, match="item 3, field 'choices'"):
         parse_choices("f.json", value, 3)
