@@ -13,6 +13,8 @@ import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
+from evaluators.errors import AudioreproError
+
 
 def write_files_atomically(contents: Mapping[Path, bytes | str]) -> list[Path]:
     """Write every ``path -> content`` pair, or none of them. Returns the paths written."""
@@ -41,6 +43,40 @@ def write_files_atomically(contents: Mapping[Path, bytes | str]) -> list[Path]:
         for temp, _ in staged:
             temp.unlink(missing_ok=True)  # only left when a replace failed
     return [target for _, target in staged]
+
+
+class OutputPathError(AudioreproError):
+    """A file that cannot be written where the user asked (checked before any expensive work)."""
+
+    def __init__(self, path: object, message: str):
+        super().__init__(f"{path}: {message}")
+
+
+def check_writable(path: str | Path, *, folder: bool = False) -> Path:
+    """Raise :class:`OutputPathError` unless ``path`` (a file, or a folder with ``folder``) can be written.
+
+    Called by commands *before* paid or slow work (judge calls, model loading), so an unwritable
+    ``--output`` fails in a second instead of after the work is done. The nearest existing folder is
+    probed by creating and removing a temporary file in it (permission bits lie for root and for
+    read-only mounts).
+    """
+    path = Path(path)
+    if not folder and path.is_dir():
+        raise OutputPathError(path, "is a directory; name a file to write")
+    if folder and path.exists() and not path.is_dir():
+        raise OutputPathError(path, "is a file, not a folder")
+    existing = path if folder and path.is_dir() else path.parent
+    while not existing.exists():
+        existing = existing.parent
+    if not existing.is_dir():
+        raise OutputPathError(path, f"{existing} is a file, so no folder can be made under it")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".audiorepro-write-check.", dir=existing)
+    except OSError as error:
+        raise OutputPathError(path, f"cannot write in {existing}: {error.strerror or error}") from None
+    os.close(handle)
+    os.unlink(probe)
+    return path
 
 
 def write_text_atomically(path: Path, text: str) -> Path:

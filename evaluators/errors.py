@@ -39,6 +39,10 @@ class ProtocolUnavailableError(AudioreproError):
         super().__init__(f"{protocol_id} is unavailable: {reason}")
 
 
+class NotEnoughItemsError(AudioreproError, ValueError):
+    """A metric that needs more items than were kept (CIDEr-D's document frequencies need two)."""
+
+
 def _where(path: object, label: str, item: object, field: str | None) -> str:
     """``file, <label> <item>, field 'name'``: the location prefix of a bad-input message."""
     where = str(path)

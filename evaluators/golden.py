@@ -323,6 +323,8 @@ def load_file(path: str | Path) -> list[GoldenEntry]:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
     except OSError as error:
         raise GoldenFormatError(path, f"cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise GoldenFormatError(path, f"not UTF-8 text (byte offset {error.start})") from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark is not None else ""

@@ -24,6 +24,7 @@ from typing import Any
 
 from evaluators.errors import PredictionFormatError
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.predictions.reading import parse_json, read_text
 from evaluators.progress import progress
 from runners.audio import read_wav
 from runners.base import AudioInput, Runner
@@ -45,20 +46,14 @@ class ManifestEntry:
 def read_manifest(path: str | Path) -> list[ManifestEntry]:
     """Read a JSONL manifest; errors name the file, the line and the field."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError:
-        raise PredictionFormatError(path, "manifest not found") from None
+    lines = read_text(path).split("\n")  # names a missing, unreadable, directory or non-UTF-8 manifest
     entries: list[ManifestEntry] = []
     seen: set[str] = set()
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         where = f"line {number}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise PredictionFormatError(path, f"malformed JSON: {error.msg}", item=where) from None
+        record = parse_json(path, line, item=where)
         if not isinstance(record, dict):
             raise PredictionFormatError(path, "expected a JSON object", item=where)
         unknown = set(record) - MANIFEST_FIELDS

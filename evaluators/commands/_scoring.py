@@ -1,7 +1,9 @@
 """Shared by ``audiorepro score`` and ``audiorepro sweep``: scoring one protocol and printing results.
 
 A protocol that cannot run here (``ProtocolUnavailableError``) becomes an "unavailable" row with the
-reason instead of aborting the whole command; any other error propagates.
+reason instead of aborting the whole command; any other error propagates. With ``strict`` (``score``),
+a set the protocol keeps no item of, or too few for its metric, is an error naming the file: a value
+of "n/a" with exit 0 looked like a result. A sweep lists such protocols as unavailable instead.
 """
 
 from __future__ import annotations
@@ -10,18 +12,28 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from evaluators.errors import ProtocolUnavailableError
+from evaluators.errors import NotEnoughItemsError, PredictionFormatError, ProtocolUnavailableError
 from evaluators.predictions import PredictionSet
 from evaluators.protocols.base import Protocol, Score
 
 
-def score_or_unavailable(protocol: Protocol, predictions: PredictionSet, *, details: bool = False) -> Score:
+def score_or_unavailable(protocol: Protocol, predictions: PredictionSet, *, details: bool = False,
+                         strict: bool = False) -> Score:
     if protocol.unavailable:
         return Score.unavailable(protocol, protocol.unavailable)
     try:
-        return protocol.score(predictions, details=details)
+        score = protocol.score(predictions, details=details)
     except ProtocolUnavailableError as error:
         return Score.unavailable(protocol, error.reason)
+    except NotEnoughItemsError as error:
+        if strict:
+            raise PredictionFormatError(predictions.source, f"{protocol.id}: {error}") from None
+        return Score.unavailable(protocol, str(error))
+    if strict and score.available and score.n == 0:
+        skipped = format_skipped(score.skipped)
+        raise PredictionFormatError(predictions.source, f"{protocol.id} kept no item of {len(predictions)} "
+                                                        f"(skipped: {skipped}): there is no value to report")
+    return score
 
 
 def score_record(score: Score, *, items: bool = False) -> dict[str, Any]:

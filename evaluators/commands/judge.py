@@ -19,7 +19,9 @@ import argparse
 import json
 from pathlib import Path
 
-from evaluators.atomic import write_text_atomically
+from evaluators.atomic import check_writable, write_text_atomically
+from evaluators.commands._arguments import bounded, non_negative_float, non_negative_int, positive_float, positive_int
+from evaluators.errors import AudioreproError
 from evaluators.judges import (
     DecodingConfig,
     JudgementCache,
@@ -54,12 +56,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="openai backend: chat endpoint, or the completions endpoint with a chat template "
                              "applied here (completions-llama3: how AudioBench calls its Llama-3 judge)")
     parser.add_argument("--cache", help="SQLite judgement cache (re-runs make no calls)")
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")
-    parser.add_argument("--retries", type=int, default=4)
-    parser.add_argument("--temperature", type=float)
-    parser.add_argument("--top-p", type=float)
-    parser.add_argument("--max-tokens", type=int)
+    parser.add_argument("--concurrency", type=positive_int, default=8, help="requests in flight (>= 1)")
+    parser.add_argument("--timeout", type=positive_float, default=60.0, help="seconds per request (> 0)")
+    parser.add_argument("--retries", type=non_negative_int, default=4, help="retries per request (>= 0)")
+    parser.add_argument("--temperature", type=non_negative_float)
+    parser.add_argument("--top-p", type=bounded(float, minimum=0.0, exclusive=True))
+    parser.add_argument("--max-tokens", type=positive_int)
     parser.add_argument("--seed", type=int)
     parser.add_argument("--output", help="write the full result (per-item verdicts) as JSON here")
     parser.set_defaults(func=run)
@@ -103,6 +105,12 @@ def _summary(result: JudgeResult) -> str:
 
 def run(args: argparse.Namespace) -> int:
     spec = get_judge_spec(args.protocol)
+    if args.backend == "openai" and not args.base_url:
+        raise AudioreproError("judge: --base-url is required for --backend openai")
+    if args.backend == "transformers" and not args.model_path:
+        raise AudioreproError("judge: --model-path is required for --backend transformers")
+    if args.output:
+        check_writable(args.output)  # before any paid call
     cache = JudgementCache(args.cache) if args.cache else None
     try:
         if args.backend == "replay-sakura":
@@ -118,15 +126,11 @@ def run(args: argparse.Namespace) -> int:
                 predictions = load_predictions(args.predictions, args.fmt)
             decoding = _decoding(args, spec.default_decoding)
             if args.backend == "openai":
-                if not args.base_url:
-                    raise SystemExit("audiorepro judge: --base-url is required for --backend openai")
                 backend = OpenAICompatibleBackend(args.base_url, args.model or spec.default_model,
                                                   api_key_env=args.api_key_env, revision=args.revision,
                                                   timeout_s=args.timeout, max_retries=args.retries,
                                                   max_concurrency=args.concurrency, transport=args.transport)
             else:
-                if not args.model_path:
-                    raise SystemExit("audiorepro judge: --model-path is required for --backend transformers")
                 from evaluators.judges.backends.transformers_local import TransformersBackend
 
                 backend = TransformersBackend.from_pretrained(args.model_path, revision=args.revision)
@@ -135,6 +139,9 @@ def run(args: argparse.Namespace) -> int:
         if cache is not None:
             cache.close()
     print(_summary(result))
+    if result.available and result.n == 0:
+        raise AudioreproError(f"{args.predictions}: {spec.protocol_id} judged no item of {len(predictions)} "
+                              f"(skipped: {dict(result.skipped) or 'none'}): there is no value to report")
     if args.output:
         _write_json(Path(args.output), result.as_dict(items=True))
     return 0

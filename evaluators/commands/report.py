@@ -19,6 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from evaluators.atomic import check_writable
 from evaluators.report.formatting import fmt_delta, fmt_number, status_label
 from evaluators.report.model import CHECKED_STATUSES, Report, merge_reports
 from evaluators.report.schema import load_results
@@ -51,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         return check(report)
     out_dir = args.out or args.results[0].parent
+    check_writable(out_dir, folder=True)
     write_report(report, out_dir, append_history=False)
     counts = report.counts()
     print(f"wrote {out_dir / HTML_NAME} and {out_dir / MARKDOWN_NAME}: {counts['reproduces']} reproduce, "

@@ -40,7 +40,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     protocol = get_protocol(args.protocol)
     predictions = load_predictions(args.file, args.fmt)
-    score = score_or_unavailable(protocol, predictions, details=args.items)
+    score = score_or_unavailable(protocol, predictions, details=args.items, strict=True)
     if args.json:
         print(json.dumps(score_record(score, items=args.items), indent=2, ensure_ascii=False))
         return 0 if score.available else EXIT_UNAVAILABLE

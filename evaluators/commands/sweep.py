@@ -45,6 +45,9 @@ def run(args: argparse.Namespace) -> int:
     predictions = load_predictions(args.file, args.fmt)
     scores = [score_or_unavailable(protocol, predictions)
               for protocol in progress(protocols, desc=f"{args.task} protocols", unit="protocol")]
+    if not any(score.available and score.n for score in scores):
+        raise AudioreproError(f"{args.file}: no {args.task} protocol kept any of its {len(predictions)} items "
+                              "(or all are unavailable here): there is no value to compare")
     if args.json:
         print(json.dumps([score_record(score) for score in scores], indent=2, ensure_ascii=False))
         return 0

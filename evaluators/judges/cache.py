@@ -25,6 +25,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from evaluators.errors import AudioreproError
 from evaluators.judges.decoding import JudgeRequest
 
 _SCHEMA = """
@@ -39,6 +40,16 @@ CREATE TABLE IF NOT EXISTS judgements (
     created REAL NOT NULL
 )
 """
+
+
+_COLUMNS = frozenset({"key", "judge_model", "revision", "template_hash", "decoding", "messages", "reply", "created"})
+
+
+class JudgeCacheError(AudioreproError):
+    """A ``--cache`` path that is not (and cannot become) a judgement cache: a folder, another file."""
+
+    def __init__(self, path: object, message: str):
+        super().__init__(f"{path}: {message}")
 
 
 @dataclass(frozen=True)
@@ -72,14 +83,28 @@ class JudgementCache:
 
     def __init__(self, path: str | Path, *, timeout_s: float = 30.0):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(str(self.path), timeout=timeout_s, check_same_thread=False,
-                                           isolation_level=None)
-        self._connection.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
-        self._connection.execute("PRAGMA journal_mode = WAL")
-        self._connection.execute("PRAGMA synchronous = NORMAL")
-        self._connection.execute(_SCHEMA)
+        if self.path.is_dir():
+            raise JudgeCacheError(self.path, "is a directory; name the cache file (e.g. judge.sqlite)")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._connection = sqlite3.connect(str(self.path), timeout=timeout_s, check_same_thread=False,
+                                               isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise JudgeCacheError(self.path, f"cannot open: {error}") from None
+        try:
+            self._connection.execute(f"PRAGMA busy_timeout = {int(timeout_s * 1000)}")
+            self._connection.execute("PRAGMA journal_mode = WAL")
+            self._connection.execute("PRAGMA synchronous = NORMAL")
+            self._connection.execute(_SCHEMA)
+            columns = {row[1] for row in self._connection.execute("PRAGMA table_info(judgements)")}
+        except sqlite3.Error as error:
+            self._connection.close()
+            raise JudgeCacheError(self.path, f"not a judgement cache (SQLite): {error}") from None
+        if not _COLUMNS <= columns:
+            self._connection.close()
+            raise JudgeCacheError(self.path, f"its 'judgements' table lacks {sorted(_COLUMNS - columns)}: "
+                                             "not an audiorepro judgement cache")
 
     def get(self, key: CacheKey) -> str | None:
         with self._lock:

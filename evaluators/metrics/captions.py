@@ -43,6 +43,7 @@ from typing import Any
 
 import numpy as np
 
+from evaluators.errors import NotEnoughItemsError
 from evaluators.metrics.base import Metric, ratio_aggregate
 
 SPICE_UNAVAILABLE = ("SPICE needs Stanford CoreNLP 3.6.0 (stanford-corenlp-3.6.0.jar and -models.jar), which "
@@ -355,7 +356,8 @@ class CocoCiderD(MeanScore):
         from pycocoevalcap.cider.cider import Cider
 
         if len(hypotheses) < self.min_items:
-            raise ValueError(f"CIDEr-D here needs at least {self.min_items} items, got {len(hypotheses)}")
+            raise NotEnoughItemsError(f"CIDEr-D here needs at least {self.min_items} items kept (its document "
+                                      f"frequencies come from the set), got {len(hypotheses)}")
         if not hypotheses:
             return np.zeros((0, 2))
         hyps, refs = _tokenized(hypotheses, references, self.tokenize)

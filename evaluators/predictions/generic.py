@@ -5,7 +5,9 @@ One JSON object per line (blank lines ignored), fields:
 * ``id`` (required): a non-empty string or an integer, unique in the file;
 * ``prediction`` (required): the raw model output, a string (``null`` or ``""`` is an empty output,
   kept and counted in the set metadata as ``empty_predictions``);
-* ``reference`` (a string) **or** ``references`` (a non-empty list of strings), exactly one of them;
+* ``reference`` (a string) **or** ``references`` (a list of strings), exactly one of them; an empty
+  ``references: []`` says the item has no reference yet (``audiorepro infer`` without references
+  writes it, and reads it back); protocols that need a reference skip such items;
 * ``prompt`` (optional): the instruction given to the model, a string or ``null``;
 * ``metadata`` (optional): an object with anything else (task, audio path, choices...).
 
@@ -54,8 +56,8 @@ def _references(path: Path, record: Mapping[str, Any], item: object) -> tuple[st
         raise PredictionFormatError(path, "missing field ('reference' or 'references')", item=item,
                                     field="reference")
     values = record["references"]
-    if not isinstance(values, list) or not values:
-        raise PredictionFormatError(path, "expected a non-empty list of strings", item=item, field="references")
+    if not isinstance(values, list):
+        raise PredictionFormatError(path, "expected a list of strings", item=item, field="references")
     for position, value in enumerate(values):
         if not isinstance(value, str):
             raise PredictionFormatError(path, f"reference {position} is a {type(value).__name__}, not a string",

@@ -27,7 +27,7 @@ def read_text(path: str | Path) -> str:
     path = Path(path)
     try:
         if path.is_dir():
-            raise PredictionFormatError(path, "is a directory, not a prediction file")
+            raise PredictionFormatError(path, "is a directory, not a file")
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             raise PredictionFormatError(path, f"file is {size} bytes, above the {MAX_FILE_BYTES}-byte limit")
@@ -112,6 +112,8 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
     they crash printing, Java and MeCab later).
     """
     location = {"item": item} if item is not None else {}
+    if not text.strip():
+        raise PredictionFormatError(path, "empty: no JSON in it", **location)
     if _json_depth_exceeds(text, MAX_JSON_DEPTH):
         raise PredictionFormatError(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", **location)
     try:
@@ -137,9 +139,10 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
     return data
 
 
-def parse_json(path: str | Path, text: str) -> Any:
-    """Parse JSON text read from ``path``: syntax errors with line and column, repeated object keys refused."""
-    return _loads(path, text)
+def parse_json(path: str | Path, text: str, item: object = None) -> Any:
+    """Parse JSON text read from ``path`` (``item``: e.g. ``"line 3"`` of a JSON Lines file): syntax errors
+    with line and column, repeated object keys, deep nesting, huge integers and lone surrogates refused."""
+    return _loads(path, text, item)
 
 
 def read_json(path: str | Path) -> Any:

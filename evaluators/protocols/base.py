@@ -31,6 +31,8 @@ from evaluators.metrics.base import Metric
 from evaluators.metrics.stats import Interval, bootstrap_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
 
+#: skip reason of an item that carries no reference at all
+NO_REFERENCE = "no_reference"
 StepTarget = Literal["hyp", "ref", "both", "skip", "item"]
 
 
@@ -212,7 +214,13 @@ class Protocol:
 
     # -- scoring -----------------------------------------------------------------------------
     def prepare(self, item: PredictionItem) -> Prepared | str:
-        """Run the steps on one item: the prepared item, or the reason it is skipped."""
+        """Run the steps on one item: the prepared item, or the reason it is skipped.
+
+        An item without any reference (generic-jsonl ``references: []``, e.g. ``audiorepro infer`` output
+        before references are joined) is skipped as ``no_reference``: every protocol scores against one.
+        """
+        if not item.references:
+            return NO_REFERENCE
         prepared = Prepared(item.prediction, tuple(item.references), item)
         for step in self.steps:
             result = step.run(prepared)

@@ -24,30 +24,45 @@ def history_entry(report: Report) -> dict[str, Any]:
     }
 
 
-def read_history(path: Path) -> list[dict[str, Any]]:
-    """Every entry of a history file (empty when it does not exist); a bad line names file and line."""
+def read_history_text(path: Path) -> str:
+    """The file's text ("" when it does not exist); unreadable or non-UTF-8 files name the file."""
     path = Path(path)
-    if not path.exists():
-        return []
+    try:
+        return path.read_text(encoding="utf-8") if path.exists() else ""
+    except UnicodeDecodeError as error:
+        raise ReportFormatError(path, f"not UTF-8 text (byte offset {error.start})") from None
+    except OSError as error:
+        raise ReportFormatError(path, f"cannot read: {error.strerror or error}") from None
+
+
+def parse_history(path: Path, text: str) -> list[dict[str, Any]]:
+    """Every entry of a history text; a bad line names file and line."""
     entries = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
             entry = json.loads(line)
         except json.JSONDecodeError as error:
             raise ReportFormatError(path, f"line {number}: not valid JSON ({error.msg})") from None
+        except (RecursionError, ValueError) as error:
+            raise ReportFormatError(path, f"line {number}: not valid JSON ({type(error).__name__})") from None
         if not isinstance(entry, dict) or not isinstance(entry.get("counts"), dict) or "timestamp" not in entry:
             raise ReportFormatError(path, f"line {number}: expected an object with 'timestamp' and 'counts'")
         entries.append(entry)
     return entries
 
 
+def read_history(path: Path) -> list[dict[str, Any]]:
+    """Every entry of a history file (empty when it does not exist); a bad line names file and line."""
+    return parse_history(Path(path), read_history_text(path))
+
+
 def history_with(path: Path, report: Report) -> tuple[list[dict[str, Any]], str]:
     """The history after adding ``report``: (entries, full file text to write)."""
     path = Path(path)
-    old_text = path.read_text(encoding="utf-8") if path.exists() else ""
-    entries = read_history(path)
+    old_text = read_history_text(path)
+    entries = parse_history(path, old_text)
     entry = history_entry(report)
     if old_text and not old_text.endswith("\n"):
         old_text += "\n"

@@ -53,12 +53,16 @@ def load_results(path: str | Path) -> Report:
     except FileNotFoundError:
         raise ReportFormatError(path, "no such file (run `make report` or `pytest -m paper_values` first)") from None
     except OSError as error:
-        raise ReportFormatError(path, f"cannot read: {error}") from None
+        raise ReportFormatError(path, f"cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise ReportFormatError(path, f"not UTF-8 text (byte offset {error.start})") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise ReportFormatError(path, f"not valid JSON (line {error.lineno}, column {error.colno}): {error.msg}") \
             from None
+    except (RecursionError, ValueError) as error:  # nesting or an integer Python will not convert
+        raise ReportFormatError(path, f"not valid JSON: {type(error).__name__}: {str(error)[:120]}") from None
     validate_results(data, path)
     try:
         return Report.from_dict(data)

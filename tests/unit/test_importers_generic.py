@@ -31,7 +31,7 @@ def test_fields(run_file):
     ('{"id": "a", "prediction": "x", "reference": "y", "refs": []}', "item line 1, field 'refs': unknown field"),
     ('{"id": "a", "prediction": "x"}', "item line 1, field 'reference': missing field"),
     ('{"id": "a", "prediction": "x", "reference": "y", "references": ["y"]}', "either 'reference' or 'references'"),
-    ('{"id": "a", "prediction": "x", "references": []}', "field 'references': expected a non-empty list"),
+    ('{"id": "a", "prediction": "x", "references": "x"}', "field 'references': expected a list of strings"),
     ('{"id": "a", "prediction": "x", "references": ["y", 3]}', "reference 1 is a int"),
     ('{"id": "", "prediction": "x", "reference": "y"}', "field 'id': expected a non-empty string"),
     ('{"id": true, "prediction": "x", "reference": "y"}', "field 'id'"),
