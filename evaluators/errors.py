@@ -39,6 +39,18 @@ class ProtocolUnavailableError(AudioreproError):
         super().__init__(f"{protocol_id} is unavailable: {reason}")
 
 
+class ItemInputError(AudioreproError, ValueError):
+    """One item a metric cannot score as given (e.g. 2 references for a 1-reference BLEU).
+
+    Raised without the file (a metric does not know it); ``Protocol.score`` re-raises it as a
+    ``PredictionFormatError`` naming the prediction set's file, the item and ``field``.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None):
+        self.field = field
+        super().__init__(message)
+
+
 class NotEnoughItemsError(AudioreproError, ValueError):
     """A metric that needs more items than were kept (CIDEr-D's document frequencies need two)."""
 

@@ -16,6 +16,7 @@ import json
 from collections import Counter
 
 from evaluators import sources
+from evaluators.atomic import check_writable
 from evaluators.progress import progress
 
 
@@ -49,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"\n{len(entries)} files")
         return 0
     cache_dir = args.cache_dir if args.cache_dir is not None else sources.default_cache_dir()
+    check_writable(cache_dir, folder=True)  # before any download
     data_dir = sources.locate_data_dir(args.data_dir) if args.missing else None
     try:
         results = sources.fetch(args.files or None, cache_dir, missing_only=args.missing, data_dir=data_dir,

@@ -26,6 +26,7 @@ import numpy as np
 import sacrebleu
 from sacrebleu.metrics.bleu import BLEU as SacreBLEU
 
+from evaluators.errors import ItemInputError
 from evaluators.metrics.base import Metric
 from evaluators.text.tokenizers import NEEDS_DOWNLOAD, get_tokenizer, tokenizer_signature
 
@@ -128,8 +129,8 @@ class BLEU(Metric):
     def item_stats(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> list[int]:
         references = list(references)
         if len(references) != self.nrefs:
-            raise ValueError(f"BLEU is configured for nrefs={self.nrefs} but the item has {len(references)} "
-                             f"reference(s)")
+            raise ItemInputError(f"BLEU is configured for nrefs={self.nrefs} but the item has {len(references)} "
+                                 "reference(s)", field="references")
         metric = self.sacrebleu_metric(self.tokenizer_for(metadata))
         return metric._extract_corpus_statistics([hypothesis], [[ref] for ref in references])[0]
 

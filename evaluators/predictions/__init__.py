@@ -123,21 +123,26 @@ def sniff(path: str | Path) -> Any:
     try:
         return parse_json(path, text)
     except PredictionFormatError:
-        first = _first_line_object(text)
+        first = _first_line_object(path, text)
         if first is None:
             raise
         return JsonLinesSample(first)
 
 
-def _first_line_object(text: str) -> dict[str, Any] | None:
-    """The first non-blank line as a JSON object, if the text has several lines and it is one."""
+def _first_line_object(path: Path, text: str) -> dict[str, Any] | None:
+    """The first non-blank line as a JSON object, if the text has several lines and it is one.
+
+    A first line that is JSON but not acceptable (a lone surrogate, deep nesting) raises its own error:
+    it says more than the whole file's "extra data"."""
     lines = [line for line in text.split("\n") if line.strip()]
     if len(lines) < 2:
         return None
     try:
-        first = parse_json("", lines[0])
-    except PredictionFormatError:
-        return None
+        first = parse_json(path, lines[0], item="line 1")
+    except PredictionFormatError as error:
+        if "malformed JSON" in str(error) or "empty" in str(error):
+            return None
+        raise
     return first if isinstance(first, dict) else None
 
 

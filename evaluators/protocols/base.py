@@ -26,7 +26,7 @@ from typing import Any, Literal
 import numpy as np
 
 from evaluators import __version__
-from evaluators.errors import ProtocolUnavailableError
+from evaluators.errors import ItemInputError, PredictionFormatError, ProtocolUnavailableError
 from evaluators.metrics.base import Metric
 from evaluators.metrics.stats import Interval, bootstrap_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
@@ -246,8 +246,12 @@ class Protocol:
                 if details:
                     item_details.append(ItemDetail(item.id, None, (), skipped=prepared))
                 continue
-            row = tuple(float(x) for x in self.metric.item_stats(prepared.hypothesis, prepared.references,
-                                                                  item.metadata))
+            try:
+                row = tuple(float(x) for x in self.metric.item_stats(prepared.hypothesis, prepared.references,
+                                                                      item.metadata))
+            except ItemInputError as error:
+                raise PredictionFormatError(getattr(predictions, "source", "predictions"), str(error), item=item.id,
+                                            field=error.field) from None
             rows.append(row)
             kept.append(item)
             if details:
