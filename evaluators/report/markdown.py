@@ -8,6 +8,7 @@ not measured, grouped by reason; determinism results (when run); the citation si
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -34,10 +35,17 @@ CITATION_HEADERS = ("paper", "value", "unit", "in the group's unit", "test data 
                     "status", "id", "source")
 
 
+def inline(value: Any) -> str:
+    """Free text from results (reasons, notes, paper names, test ids, the command line) on one line with
+    HTML escaped: ``report.md`` is rendered as HTML by GitHub and editors, so ``<script>`` in a reason
+    must stay text, as in ``index.html``."""
+    return escape_html(LINE_BREAKS.sub(" ", str(value)))
+
+
 def cell(value: Any) -> str:
-    """A markdown table cell: pipes escaped, newlines flattened."""
+    """A markdown table cell: pipes escaped, newlines flattened, HTML escaped."""
     text = MISSING if value is None or value == "" else str(value)
-    return LINE_BREAKS.sub(" ", text.replace("\\", "\\\\").replace("|", "\\|"))
+    return inline(text.replace("\\", "\\\\").replace("|", "\\|"))
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> list[str]:
@@ -75,7 +83,7 @@ def _header(report: Report) -> list[str]:
                  + (f", pytest exit status {run['pytest_exit_status']}" if run.get("pytest_exit_status") is not None
                     else "") + ".")
     if run.get("pytest_args"):
-        lines[-1] += f" Command: `pytest {' '.join(run['pytest_args'])}`."
+        lines[-1] += f" Command: pytest {inline(' '.join(map(str, run['pytest_args'])))}."
     lines.append("")
     measured = counts["reproduces"] + counts["differs"]
     lines.append(f"**{counts['reproduces']} of {measured} measured published numbers reproduce** "
@@ -139,7 +147,7 @@ def _papers(report: Report) -> list[str]:
     for paper, results in report.by_paper().items():
         summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES
                             if (n := sum(r.status == s for r in results)))
-        lines += [f"### {paper}", "", f"{len(results)} numbers: {summary}.", ""]
+        lines += [f"### {inline(paper)}", "", f"{len(results)} numbers: {summary}.", ""]
         measured = [r for r in results if r.status not in NOT_MEASURED_STATUSES]
         not_measured = [r for r in results if r.status in NOT_MEASURED_STATUSES]
         if measured:
@@ -176,7 +184,7 @@ def _skips(report: Report) -> list[str]:
         lines += ["## Not measured, by reason", ""]
         for reason, ids in skips.items():
             lines += ["<details>", f"<summary>{len(ids)} × {escape_html(reason)}</summary>", ""]
-            lines += [f"- `{identifier}`" for identifier in ids]
+            lines += [f"- `{inline(identifier)}`" for identifier in ids]
             lines += ["", "</details>", ""]
     return lines
 
@@ -276,7 +284,7 @@ def _notes(report: Report) -> list[str]:
     """Problems met while collecting the results."""
     lines: list[str] = []
     if report.notes:
-        lines += ["## Notes", ""] + [f"- {note}" for note in report.notes] + [""]
+        lines += ["## Notes", ""] + [f"- {inline(note)}" for note in report.notes] + [""]
     return lines
 
 
@@ -339,4 +347,5 @@ def format_free(value: Any) -> str:
 
 
 def escape_html(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """``&``, ``<`` and ``>`` as entities (GitHub markdown renders inline HTML)."""
+    return html.escape(text, quote=False)

@@ -103,3 +103,16 @@ def test_renders_as_github_markdown_tables(sample_report):
         header = len(re.findall(r"<th[\s>]", rendered))
         rows = re.findall(r"<tr>(.*?)</tr>", rendered.split("</thead>")[1], re.S)
         assert rows and all(len(re.findall(r"<td[\s>]", row)) == header for row in rows)
+
+
+def test_html_from_results_is_escaped_everywhere():
+    """Issue 14, finding 14: report.md interpolated ``<script>`` verbatim (index.html escaped it)."""
+    evil = "<script>alert(1)</script>"
+    results = [make_result("a", "differs", "reproduces", reason=evil, paper=f"Paper {evil}", model=evil),
+               make_result("b", "no_predictions", reason=evil)]
+    report = Report(results=results, notes=[f"note {evil}"], skipped_tests=[{"test": f"t[{evil}]", "reason": evil}],
+                    run={"pytest_args": ["-k", evil]},
+                    determinism=[{"test": "d", "model": evil}])
+    md = render_markdown(report)
+    assert "<script" not in md and "</script" not in md
+    assert md.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 7
