@@ -1,13 +1,14 @@
 """``history.jsonl``: one line per report-producing run, for the trend of reproduced numbers per night.
 
 Each line: ``{"timestamp", "git_commit", "counts": {status: n, ..., "total", "changed"}}``. The file is
-append-only in meaning; physically the new content (old lines + one) is written atomically with the
-rest of the report, so an interrupted run never leaves a half line.
+append-only: the report writer appends one line per run, with one ``O_APPEND`` write under the report
+folder's lock (two runs on one folder used to rewrite it from the same old content and lose a line).
 """
 
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -58,12 +59,23 @@ def read_history(path: Path) -> list[dict[str, Any]]:
     return parse_history(Path(path), read_history_text(path))
 
 
-def history_with(path: Path, report: Report) -> tuple[list[dict[str, Any]], str]:
-    """The history after adding ``report``: (entries, full file text to write)."""
+def append_history_line(path: Path, entry: dict[str, Any]) -> None:
+    """Append one line with a single ``O_APPEND`` write, flushed to disk.
+
+    The report writer calls it under the report folder's lock, so concurrent runs append one after the
+    other; a file whose last line lacks its newline (an older torn write) gets one first.
+    """
     path = Path(path)
-    old_text = read_history_text(path)
-    entries = parse_history(path, old_text)
-    entry = history_entry(report)
-    if old_text and not old_text.endswith("\n"):
-        old_text += "\n"
-    return [*entries, entry], old_text + json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    line = json.dumps(entry, ensure_ascii=False, sort_keys=True) + "\n"
+    handle = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    try:
+        size = os.fstat(handle).st_size
+        if size:
+            with open(path, "rb") as stream:
+                stream.seek(size - 1)
+                if stream.read(1) != b"\n":
+                    line = "\n" + line
+        os.write(handle, line.encode("utf-8"))
+        os.fsync(handle)
+    finally:
+        os.close(handle)

@@ -1,8 +1,11 @@
 """Write a :class:`Report` to a directory: ``results.json``, ``report.md``, ``index.html``, ``history.jsonl``.
 
-Everything is rendered in memory first, ``results.json`` is validated against its schema, and only
-then are all files written at once (:func:`evaluators.atomic.write_files_atomically`): an error
-anywhere leaves the previous report as it was.
+Everything is rendered in memory first and ``results.json`` is validated against its schema before
+the folder is touched. The three report files are then published as one generation
+(:mod:`evaluators.report.generation`: written in full, switched with one rename, so ``kill -9`` at
+any point leaves either the old report or the new one), and this run's line is appended to
+``history.jsonl``, all under an exclusive lock on the folder so concurrent runs neither mix
+generations nor lose history lines.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from evaluators.atomic import write_files_atomically
-from evaluators.report.history import HISTORY_NAME, history_with, read_history
+from evaluators.report.generation import clean_stale, locked, publish
+from evaluators.report.history import HISTORY_NAME, append_history_line, history_entry, read_history
 from evaluators.report.html import render_html
 from evaluators.report.markdown import render_markdown
 from evaluators.report.model import Report
@@ -22,26 +25,20 @@ MARKDOWN_NAME = "report.md"
 HTML_NAME = "index.html"
 
 
-def render_files(report: Report, out_dir: Path, *, append_history: bool = True) -> dict[Path, str]:
-    """Path → content of every report file (nothing written)."""
+def write_report(report: Report, out_dir: Path, *, append_history: bool = True) -> list[Path]:
+    """Render and publish all report files; ``append_history`` adds this run to ``history.jsonl``."""
     out_dir = Path(out_dir)
-    history_path = out_dir / HISTORY_NAME
     results_text = report.to_json()
     validate_results(json.loads(results_text), out_dir / RESULTS_NAME)
-    if append_history:
-        history, history_text = history_with(history_path, report)
-    else:
-        history, history_text = read_history(history_path), None
-    files = {
-        out_dir / RESULTS_NAME: results_text,
-        out_dir / MARKDOWN_NAME: render_markdown(report),
-        out_dir / HTML_NAME: render_html(report, history),
-    }
-    if history_text is not None:
-        files[history_path] = history_text
-    return files
-
-
-def write_report(report: Report, out_dir: Path, *, append_history: bool = True) -> list[Path]:
-    """Render and write all report files atomically; ``append_history`` adds this run to ``history.jsonl``."""
-    return write_files_atomically(render_files(report, out_dir, append_history=append_history))
+    markdown = render_markdown(report)
+    history_path = out_dir / HISTORY_NAME
+    with locked(out_dir):
+        clean_stale(out_dir)
+        history = read_history(history_path)
+        entry = history_entry(report) if append_history else None
+        html = render_html(report, [*history, entry] if entry else history)
+        written = publish(out_dir, {RESULTS_NAME: results_text, MARKDOWN_NAME: markdown, HTML_NAME: html})
+        if entry is not None:
+            append_history_line(history_path, entry)
+            written.append(history_path)
+    return written

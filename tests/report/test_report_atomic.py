@@ -19,7 +19,13 @@ def snapshot(directory):
 
 
 def leftovers(directory):
-    return sorted(p.name for p in directory.iterdir() if p.name not in REPORT_FILES)
+    """Anything besides the report files and one generation behind them (lock, link, generation folder)."""
+    machinery = {".audiorepro.lock", ".current", ".generations"}
+    extra = sorted(p.name for p in directory.iterdir() if p.name not in REPORT_FILES and p.name not in machinery)
+    generations = directory / ".generations"
+    if generations.is_dir():
+        extra += [f".generations/{p.name}" for p in generations.iterdir()][1:]  # exactly one may remain
+    return extra
 
 
 def test_exception_while_rendering_keeps_previous_report(sample_report, tmp_path, monkeypatch):

@@ -14,7 +14,8 @@ def test_rerender_into_another_directory(sample_report, tmp_path, capsys):
     write_report(sample_report, tmp_path / "run")
     assert main(["report", str(tmp_path / "run" / "results.json"), "--out", str(tmp_path / "again")]) == 0
     assert "1 reproduce, 1 differ" in capsys.readouterr().out
-    assert sorted(p.name for p in (tmp_path / "again").iterdir()) == ["index.html", "report.md", "results.json"]
+    assert sorted(p.name for p in (tmp_path / "again").iterdir() if not p.name.startswith(".")) == [
+        "index.html", "report.md", "results.json"]
     original = json.loads((tmp_path / "run" / "results.json").read_text())
     rerendered = json.loads((tmp_path / "again" / "results.json").read_text())
     assert rerendered == original

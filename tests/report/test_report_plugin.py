@@ -106,7 +106,8 @@ def test_results_collected_and_written(fake_project):
     (group,) = data["citations"]
     assert group["rows"][0]["test_data"] == "different"
     assert "Other 2025" in (out / "index.html").read_text()
-    assert sorted(p.name for p in out.iterdir()) == ["history.jsonl", "index.html", "report.md", "results.json"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "history.jsonl", "index.html", "report.md", "results.json"]
     assert "protocol XYZ not registered yet" in (out / "report.md").read_text()
 
     fake_project.runpytest("-p", "no:cacheprovider", "--import-mode=importlib", "--report-dir", str(out))
