@@ -221,3 +221,34 @@ def test_wald_interval_clipped_to_the_unit_range_only_when_asked() -> None:
     assert clipped.low == 0.0 and clipped.high == pytest.approx(0.25 + 1.959963984540054 * (0.25 * 0.75 / 4) ** 0.5)
     assert clipped.method == "wald-clipped"
     assert wald_interval(0.5, 100, clip=True) == wald_interval(0.5, 100)
+
+
+# --- issue 14, finding 16: bootstrap memory bounded by the chunk, not by resamples x items ---------------------
+
+def test_bootstrap_memory_stays_bounded_whatever_the_number_of_items():
+    """100,000 items peaked at 1.2 GB (all 1,000 x 100,000 indices at once); now a chunk of about 1 M
+    resampled items: < 100 MB. Peak memory for 10k/100k/1M items is in benchmarks/bench_bootstrap_memory.py."""
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    n = 100_000
+    stats = np.stack([rng.integers(0, 5, n), rng.integers(1, 20, n)], axis=1).astype(float)
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        interval = bootstrap_interval(stats, corpus)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 100 * 2**20, f"peak {peak / 2**20:.0f} MB"
+    assert interval.low < stats[:, 0].sum() / stats[:, 1].sum() < interval.high
+
+
+def test_chunked_resampling_gives_the_same_interval_as_one_draw():
+    from evaluators.metrics import stats as stats_module
+
+    rng = np.random.default_rng(1)
+    data = np.stack([rng.integers(0, 5, 3000), rng.integers(1, 20, 3000)], axis=1).astype(float)
+    whole = np.random.default_rng(stats_module.DEFAULT_SEED).integers(0, 3000, size=(1000, 3000))
+    expected = corpus(data[whole])
+    assert np.array_equal(bootstrap_distribution(data, corpus), expected)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
 import pytest
 
 from evaluators.text.cleanup import (
+    CMI_PREFIX_PATTERNS,
     STRICT_CATEGORIES,
     classify_strict,
     cut_at_end_symbol,
+    delete_prefix_matches,
     ends_with_eos,
     remove_sp,
     strip_cmi_prefixes,
@@ -62,3 +71,34 @@ def test_strict_classifier_rules_in_order(hypothesis: str, reference: str, categ
 ])
 def test_cmi_prefixes(prediction: str, expected: str) -> None:
     assert strip_cmi_prefixes(prediction) == expected
+
+
+# --- issue 14, finding 15: CMI-bench's prefix regexes in linear time ----------------------------------------------
+
+CPU_GUARD = textwrap.dedent("""
+    import resource, sys
+    resource.setrlimit(resource.RLIMIT_CPU, (60, 60))
+    from evaluators.text.cleanup import strip_cmi_prefixes
+    runaway = "la la " * 33_334  # 200,004 characters on one line, no prefix to delete
+    assert strip_cmi_prefixes(runaway + " lyrics are: words") == "words"
+    assert strip_cmi_prefixes(runaway) == runaway.strip()
+    print("done")
+""")
+
+
+def test_a_200k_character_runaway_output_is_cleaned_without_quadratic_cost():
+    """A guard, not a timing: the regexes needed ~1,100 s of CPU here; 60 s is a 1,000x margin over the
+    linear version (ms). The time per character is measured in benchmarks/bench_asr_cmi.py."""
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", CPU_GUARD], capture_output=True, text=True, cwd=root,
+                         env={**os.environ, "PYTHONPATH": str(root)}, timeout=300, check=False)
+    assert run.returncode == 0 and run.stdout.strip() == "done", (run.returncode, run.stderr[-500:])
+
+
+@pytest.mark.parametrize("text", ["a lyrics are: x", "The lyrics of it are: la la", "x lyrics y are z: w: v",
+                                  "one lyrics are\n two lyrics are: three", "no match here", "",
+                                  "a text is: b text is: c", " lyrics are:", "\n\n lyrics are:\n"])
+def test_prefix_deletion_equals_the_regexes(text):
+    for pattern, (keyword, word) in zip(CMI_PREFIX_PATTERNS, (
+            (" lyrics ", "are"), (" content ", "is"), (" transcription ", "is"), (" text ", "is")), strict=True):
+        assert delete_prefix_matches(text, keyword, word) == re.sub(pattern, "", text)
