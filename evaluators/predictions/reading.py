@@ -85,6 +85,16 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+class _NonFinite(Exception):
+    def __init__(self, name: str):
+        self.name = name
+
+
+def _refuse_constant(name: str) -> Any:
+    """``parse_constant``: Python's ``NaN``/``Infinity``/``-Infinity`` extension is refused, not read."""
+    raise _NonFinite(name)
+
+
 def _first_lone_surrogate(data: Any, where: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
     """Location (keys/indices) of the first string holding a lone surrogate, or None."""
     stack: list[tuple[Any, tuple[Any, ...]]] = [(data, where)]
@@ -108,7 +118,8 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
     """``json.loads`` with every way it can fail turned into a ``PredictionFormatError``.
 
     Besides syntax errors and repeated keys: nesting beyond :data:`MAX_JSON_DEPTH`, integers longer
-    than Python converts (``sys.get_int_max_str_digits``) and lone surrogates (``"\ud800"``: not text,
+    than Python converts (``sys.get_int_max_str_digits``), ``NaN``/``Infinity`` (not JSON; no public file has
+    them) and lone surrogates (``"\ud800"``: not text,
     they crash printing, Java and MeCab later).
     """
     location = {"item": item} if item is not None else {}
@@ -117,7 +128,10 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
     if _json_depth_exceeds(text, MAX_JSON_DEPTH):
         raise PredictionFormatError(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", **location)
     try:
-        data = json.loads(text, object_pairs_hook=_unique_keys)
+        data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
+    except _NonFinite as constant:
+        raise PredictionFormatError(path, f"{constant.name} is not a JSON number (RFC 8259): a stored value must be "
+                                          "finite", **location) from None
     except json.JSONDecodeError as error:
         where = f"line {error.lineno}, column {error.colno}" if item is None else f"column {error.colno}"
         raise PredictionFormatError(path, f"malformed JSON: {error.msg} at {where}", **location) from None
