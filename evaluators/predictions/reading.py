@@ -119,8 +119,8 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
 
     Besides syntax errors and repeated keys: nesting beyond :data:`MAX_JSON_DEPTH`, integers longer
     than Python converts (``sys.get_int_max_str_digits``), ``NaN``/``Infinity`` (not JSON; no public file has
-    them) and lone surrogates (``"\ud800"``: not text,
-    they crash printing, Java and MeCab later).
+    them) and lone surrogates (a ``\\ud800`` escape without its pair: not text, they crash printing, Java
+    and MeCab later).
     """
     location = {"item": item} if item is not None else {}
     if not text.strip():
