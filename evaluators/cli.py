@@ -1,8 +1,12 @@
 """The ``audiorepro`` command line.
 
-Each sub-command lives in its own module of ``evaluators.commands`` and exposes
+Each sub-command lives in the module of the same name in ``evaluators.commands`` and exposes
 ``register(subparsers)``, which adds its parser and sets ``func`` (called with the parsed
 arguments, returning an exit code). Adding a module adds a command.
+
+Only the module of the command being run is imported (``audiorepro protocols`` never imports the
+report's matplotlib or the judges' HTTP client); ``audiorepro --help``, no command or an unknown
+one imports them all to list every command.
 """
 
 from __future__ import annotations
@@ -10,25 +14,42 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 
 from evaluators import __version__
 from evaluators.errors import AudioreproError
 
+COMMANDS_PACKAGE = "evaluators.commands"
 
-def build_parser() -> argparse.ArgumentParser:
+
+def command_names() -> list[str]:
+    """Every command: the public ``*.py`` modules of the package (listing its directory imports nothing)."""
+    import evaluators.commands as commands
+
+    return sorted(name[:-3] for directory in commands.__path__ for name in os.listdir(directory)
+                  if name.endswith(".py") and not name.startswith("_"))
+
+
+def _requested_command(argv: Sequence[str], names: Sequence[str]) -> str | None:
+    """The command named on the command line (the first argument that is not an option), if it exists."""
+    for argument in argv:
+        if not argument.startswith("-"):
+            return argument if argument in names else None
+    return None
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``argv`` naming a command, only that command's module is imported."""
     parser = argparse.ArgumentParser(
         prog="audiorepro",
         description="Recompute published audio-LLM numbers from real predictions under named protocols.")
     parser.add_argument("--version", action="version", version=f"audiorepro {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    import evaluators.commands as commands
-
-    for module in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        if not module.name.startswith("_"):
-            importlib.import_module(f"{commands.__name__}.{module.name}").register(subparsers)
+    names = command_names()
+    requested = _requested_command(argv, names) if argv is not None else None
+    for name in [requested] if requested else names:
+        importlib.import_module(f"{COMMANDS_PACKAGE}.{name}").register(subparsers)
     return parser
 
 
@@ -53,7 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     * anything else is a bug of audiorepro: one line naming it, exit 70; ``AUDIOREPRO_DEBUG=1`` re-raises it
       with its traceback.
     """
-    parser = build_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         parser.print_help()

@@ -24,30 +24,29 @@ The same from the shell: ``audiorepro judge Animal_single.json --protocol J-SAKU
 
 from __future__ import annotations
 
-from evaluators.judges.backends.base import JudgeBackend
-from evaluators.judges.backends.openai_compat import OpenAICompatibleBackend
-from evaluators.judges.backends.replay import (
-    ReplayBackend,
-    ReplayBundle,
-    load_audiobench_judge_log,
-    load_sakura_judgements,
-)
-from evaluators.judges.cache import JudgementCache
-from evaluators.judges.decoding import DecodingConfig, JudgeRequest
-from evaluators.judges.errors import JudgeBackendError, JudgeBackendRequired, JudgeHTTPError, JudgeReplayMissing
-from evaluators.judges.runner import JudgeResult, run_judging
-from evaluators.judges.specs import SPECS, get_judge_spec
+import importlib
+from typing import Any
 
-__all__ = [
-    "SPECS", "DecodingConfig", "JudgeBackend", "JudgeBackendError", "JudgeBackendRequired", "JudgeHTTPError",
-    "JudgeReplayMissing", "JudgeRequest", "JudgeResult", "JudgementCache", "OpenAICompatibleBackend", "ReplayBackend",
-    "ReplayBundle", "get_judge_spec", "load_audiobench_judge_log", "load_sakura_judgements", "run_judging",
-]
+#: public name -> submodule that defines it; imported on first access (PEP 562), so importing one
+#: submodule (e.g. the judge specs, needed to list the judge protocols) does not import the HTTP
+#: client, the SQLite cache or torch
+_EXPORTS = {
+    "JudgeBackend": "backends.base", "OpenAICompatibleBackend": "backends.openai_compat",
+    "TransformersBackend": "backends.transformers_local",
+    "ReplayBackend": "backends.replay", "ReplayBundle": "backends.replay",
+    "load_audiobench_judge_log": "backends.replay", "load_sakura_judgements": "backends.replay",
+    "JudgementCache": "cache", "DecodingConfig": "decoding", "JudgeRequest": "decoding",
+    "JudgeBackendError": "errors", "JudgeBackendRequired": "errors", "JudgeHTTPError": "errors",
+    "JudgeReplayMissing": "errors", "JudgeResult": "runner", "run_judging": "runner",
+    "SPECS": "specs", "get_judge_spec": "specs",
+}
+
+__all__ = sorted(name for name in _EXPORTS if name != "TransformersBackend")
 
 
-def __getattr__(name: str):  # the transformers backend imports torch: load it only when asked for
-    if name == "TransformersBackend":
-        from evaluators.judges.backends.transformers_local import TransformersBackend
-
-        return TransformersBackend
-    raise AttributeError(name)
+def __getattr__(name: str) -> Any:
+    if name not in _EXPORTS:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{_EXPORTS[name]}"), name)
+    globals()[name] = value
+    return value

@@ -7,15 +7,18 @@ operations over those statistics. Text is never re-normalised to compute an inte
 
 ``aggregate`` receives an array of shape ``(..., n_items, n_stats)`` and returns shape ``(...)``,
 so the same function scores the corpus (2-D input) and a whole batch of bootstrap resamples (3-D).
+numpy is imported by the functions that compute, not by declaring a metric.
 """
 
 from __future__ import annotations
 
+import math
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:
+    import numpy as np
 
 AGGREGATIONS = ("corpus", "macro")
 
@@ -42,9 +45,10 @@ class Metric(ABC):
 
     def item_value(self, row: Sequence[float]) -> float | None:
         """The metric of one item alone (for per-item details); ``None`` where undefined."""
-        value = self.aggregate(np.asarray([row], dtype=float), "corpus")
-        value = float(value)
-        return None if np.isnan(value) else value
+        import numpy as np
+
+        value = float(self.aggregate(np.asarray([row], dtype=float), "corpus"))
+        return None if math.isnan(value) else value
 
     def signature_fields(self) -> dict[str, str]:
         """Fields this metric adds to a protocol signature (tokeniser, smoothing, ...)."""
@@ -57,6 +61,8 @@ def ratio_aggregate(stats: np.ndarray, aggregation: str) -> np.ndarray:
     Items whose denominator is zero are left out of the macro mean (their rate is undefined); the
     corpus value is NaN when the total denominator is zero.
     """
+    import numpy as np
+
     stats = np.asarray(stats, dtype=float)
     num, den = stats[..., 0], stats[..., 1]
     if aggregation == "corpus":

@@ -20,15 +20,26 @@ download (``flores101``/``flores200``/``spm``) raise ``TokenizerUnavailableError
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import sacrebleu
-from sacrebleu.metrics.bleu import BLEU as SacreBLEU
 
 from evaluators.errors import ItemInputError
 from evaluators.metrics.base import Metric
 from evaluators.text.tokenizers import NEEDS_DOWNLOAD, get_tokenizer, tokenizer_signature
+from evaluators.versions import library_version
+
+if TYPE_CHECKING:
+    from sacrebleu.metrics.bleu import BLEU as SacreBLEU
+
+
+@cache
+def _sacrebleu_bleu() -> type[SacreBLEU]:
+    """sacreBLEU's ``BLEU`` class, imported when a BLEU is first computed (not when protocols are declared)."""
+    from sacrebleu.metrics.bleu import BLEU
+
+    return BLEU
 
 MAX_NGRAM_ORDER = 4
 SMOOTH_METHODS = ("exp", "floor", "add-k", "none")
@@ -56,7 +67,7 @@ def bleu_from_totals(totals: np.ndarray, *, smooth_method: str = "exp", smooth_v
     if smooth_method not in SMOOTH_METHODS:
         raise ValueError(f"unknown smooth_method {smooth_method!r}; expected one of {SMOOTH_METHODS}")
     if smooth_value is None:
-        smooth_value = SacreBLEU.SMOOTH_DEFAULTS[smooth_method]
+        smooth_value = _sacrebleu_bleu().SMOOTH_DEFAULTS[smooth_method]
     totals = np.asarray(totals, dtype=float)
     order = max_ngram_order
     if totals.shape[-1] != 2 + 2 * order:
@@ -116,7 +127,7 @@ class BLEU(Metric):
         """sacreBLEU's ``BLEU`` object for ``tokenize`` (refused by name when it needs a download)."""
         if tokenize not in self._sacrebleu:
             get_tokenizer(tokenize)  # raises TokenizerUnavailableError before sacreBLEU tries to download
-            self._sacrebleu[tokenize] = SacreBLEU(
+            self._sacrebleu[tokenize] = _sacrebleu_bleu()(
                 lowercase=self.lowercase, tokenize=tokenize, smooth_method=self.smooth_method,
                 smooth_value=self.smooth_value, max_ngram_order=self.max_ngram_order, effective_order=False,
                 force=True)
@@ -144,7 +155,7 @@ class BLEU(Metric):
         """sacreBLEU's own ``compute_bleu`` on one row of summed statistics."""
         order = self.max_ngram_order
         row = [int(round(x)) for x in totals]
-        return SacreBLEU.compute_bleu(correct=row[2:2 + order], total=row[2 + order:], sys_len=row[0],
+        return _sacrebleu_bleu().compute_bleu(correct=row[2:2 + order], total=row[2 + order:], sys_len=row[0],
                                       ref_len=row[1], smooth_method=self.smooth_method,
                                       smooth_value=self.smooth_value, effective_order=False,
                                       max_ngram_order=order).score
@@ -174,7 +185,7 @@ class BLEU(Metric):
     def signature_fields(self) -> dict[str, str]:
         return {"metric": self.name, "nrefs": str(self.nrefs), "case": "lc" if self.lowercase else "mixed",
                 "eff": "no", "tok": self.tok_signature(), "smooth": self.smooth_method,
-                "sacrebleu": sacrebleu.__version__}
+                "sacrebleu": library_version("sacrebleu")}
 
 
 def _tok_signature(name: str) -> str:

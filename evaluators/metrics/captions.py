@@ -32,6 +32,7 @@ Stanford CoreNLP 3.6.0 jars, which it downloads on first use and no package ship
 from __future__ import annotations
 
 import atexit
+import functools
 import math
 import shutil
 import subprocess
@@ -45,6 +46,7 @@ import numpy as np
 
 from evaluators.errors import NotEnoughItemsError
 from evaluators.metrics.base import Metric, ratio_aggregate
+from evaluators.versions import library_version
 
 SPICE_UNAVAILABLE = ("SPICE needs Stanford CoreNLP 3.6.0 (stanford-corenlp-3.6.0.jar and -models.jar), which "
                      "pycocoevalcap downloads on first use; no package ships them and there is no network")
@@ -450,10 +452,8 @@ class NltkMeteor(MeanScore):
                                                                        strict=True)], dtype=float).reshape(-1, 2)
 
     def signature_fields(self) -> dict[str, str]:
-        import nltk
-
         return {"metric": self.name, "tok": self.tokenizer_name, "alpha": "0.9", "beta": "3", "gamma": "0.5",
-                "nltk": nltk.__version__}
+                "nltk": library_version("nltk")}
 
 
 # -- character BLEU and ROUGE-L (rouge_score) ------------------------------------------------------
@@ -497,11 +497,15 @@ class RougeLScore(MeanScore):
     def __init__(self, measure: str = "fmeasure"):
         if measure not in ("fmeasure", "recall", "precision"):
             raise ValueError(f"measure must be fmeasure, recall or precision, got {measure!r}")
+        self.measure = measure
+        self.name = f"rouge-l-{measure}"
+
+    @functools.cached_property
+    def scorer(self) -> Any:
+        """rouge_score's scorer, built at the first item: importing rouge_score imports nltk (seconds)."""
         from rouge_score import rouge_scorer
 
-        self.measure = measure
-        self.scorer = rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
-        self.name = f"rouge-l-{measure}"
+        return rouge_scorer.RougeScorer(["rougeL"], use_stemmer=True)
 
     def item_stats(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> list[float]:
         return [float(getattr(self.scorer.score(references[0], hypothesis)["rougeL"], self.measure)), 1.0]

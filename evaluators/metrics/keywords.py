@@ -16,13 +16,11 @@ document's score and a 1 (a mean over documents).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
 from typing import Any
 
 import numpy as np
-from nltk.stem.porter import PorterStemmer
-from nltk.translate.bleu_score import sentence_bleu
-from scipy.optimize import linear_sum_assignment
 
 from evaluators.metrics.base import Metric, ratio_aggregate
 from evaluators.text.cleanup import EOS
@@ -94,12 +92,20 @@ class KeJwAccuracy(Metric):
 
 MATCH_TYPES = ("exact", "ngram", "mixed", "bleu")
 MEASURES = ("correct", "P", "R", "F1", "P_hard", "F1_hard")
-_STEMMER = PorterStemmer()
+
+
+@cache
+def _porter_stem() -> Callable[[str], str]:
+    """NLTK's Porter stemmer, imported on first use: importing nltk pulls in scipy and scikit-learn."""
+    from nltk.stem.porter import PorterStemmer
+
+    return PorterStemmer().stem
 
 
 def stem_words(words: Sequence[str]) -> list[str]:
     """OpenNMT-kpg ``stem_word_list``: Porter stem of each stripped word (no lowercasing)."""
-    return [_STEMMER.stem(word.strip()) for word in words]
+    stem = _porter_stem()
+    return [stem(word.strip()) for word in words]
 
 
 def _gram_set(words: Sequence[str], whole: bool) -> set[str]:
@@ -120,6 +126,8 @@ def match_scores(targets: Sequence[Sequence[str]], predictions: Sequence[Sequenc
     if match == "exact":
         return np.array([float(any(list(pred) == list(target) for target in targets)) for pred in predictions])
     matrix = np.zeros((len(predictions), len(targets)))
+    if match == "bleu":
+        from nltk.translate.bleu_score import sentence_bleu
     for i, pred in enumerate(predictions):
         for j, target in enumerate(targets):
             if match == "bleu":
@@ -140,6 +148,8 @@ def scores_at(scores: np.ndarray, n_predictions: int, n_targets: int, cutoff: in
     top = scores[:kept]
     if top.ndim == 2:   # partial: optimal one-to-one assignment of the kept predictions to targets
         if kept:
+            from scipy.optimize import linear_sum_assignment
+
             rows, cols = linear_sum_assignment(-top)
             top = top[rows, cols]
         else:

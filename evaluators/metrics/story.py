@@ -23,7 +23,6 @@ import string
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-import jiwer
 import numpy as np
 
 from evaluators.metrics.base import Metric, ratio_aggregate
@@ -79,6 +78,8 @@ class StoryDiversity(Metric):
 
 def wer_at_least(reference: str, hypothesis: str, threshold: float = FOLLOW_WER_THRESHOLD) -> bool:
     """``jiwer.wer(reference, hypothesis) >= threshold`` on the raw strings (jiwer's default transform)."""
+    import jiwer
+
     return jiwer.wer(reference, hypothesis) >= threshold
 
 

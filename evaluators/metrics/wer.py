@@ -9,21 +9,30 @@ macro rate = mean of per-item rates (items with an empty reference are left out 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-import numpy as np
-from rapidfuzz.distance import Levenshtein
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from evaluators.metrics.base import Metric, ratio_aggregate
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def whitespace_tokens(text: str) -> list[str]:
     return text.split()
 
 
+@cache
+def _levenshtein_distance() -> Callable[[Sequence[str], Sequence[str]], int]:
+    """rapidfuzz's token-sequence Levenshtein, imported on first use (not when protocols are declared)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance
+
+
 def edit_distance(reference: Sequence[str], hypothesis: Sequence[str]) -> int:
     """Unit-cost Levenshtein distance between two token sequences."""
-    return Levenshtein.distance(reference, hypothesis)
+    return _levenshtein_distance()(reference, hypothesis)
 
 
 class ErrorRate(Metric):
@@ -65,6 +74,8 @@ class JiwerErrorRate(ErrorRate):
     """
 
     def aggregate(self, stats: np.ndarray, aggregation: str = "corpus") -> np.ndarray:
+        import numpy as np
+
         stats = np.asarray(stats, dtype=float)
         num, den = stats[..., 0], stats[..., 1]
         with np.errstate(divide="ignore", invalid="ignore"):

@@ -16,6 +16,10 @@ Every format has a ``kind``:
 ``load_predictions`` refuses the last two with a message that says which function to use, so a file
 of references is never scored as if it held predictions. Detection is strict: exactly one format
 must recognise a file, otherwise the error lists the candidates.
+
+Formats are registered by name with ``"module:function"`` references: a format's module
+(``audiobench.py``, ``sakura.py``, ...) is imported when its sniffer or loader first runs, so naming
+the formats (``--format`` help) imports none of them.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from evaluators.errors import PredictionFormatError
-from evaluators.predictions import audiobench, cmi_bench, generic, mmau, sakura
+from evaluators.lazy import LazyFunction
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import parse_json, read_text
 
@@ -52,8 +56,15 @@ FORMATS: dict[str, Format] = {}
 
 
 def register_format(fmt: Format) -> Format:
+    """Add a format; a name registered twice is a programming error (as for protocols)."""
+    if fmt.name in FORMATS and FORMATS[fmt.name] is not fmt:
+        raise ValueError(f"prediction format {fmt.name!r} registered twice")
     FORMATS[fmt.name] = fmt
     return fmt
+
+
+def _lazy(module: str, function: str) -> LazyFunction:
+    return LazyFunction(f"{__name__}.{module}:{function}")
 
 
 @dataclass(frozen=True)
@@ -64,12 +75,16 @@ class JsonLinesSample:
 
 
 def _generic_detect(data: Any) -> bool:
+    from evaluators.predictions import generic
+
     if isinstance(data, JsonLinesSample):
         return generic.looks_like_record(data.first)
     return generic.looks_like_record(data)  # a one-line JSONL file is also a single JSON object
 
 
 def _generic_load(path: Path, *, data: Any = None, **options: Any) -> PredictionSet:
+    from evaluators.predictions import generic
+
     # detection's sample is not the whole file: the loader re-reads it line by line (line numbers in errors)
     if isinstance(data, (JsonLinesSample, dict)):
         data = None
@@ -77,35 +92,41 @@ def _generic_load(path: Path, *, data: Any = None, **options: Any) -> Prediction
 
 
 def _cmi_detect(data: Any) -> bool:
+    from evaluators.predictions import cmi_bench
+
     if isinstance(data, JsonLinesSample):
         return cmi_bench.looks_like_results([data.first])
     return cmi_bench.looks_like_results(data)
 
 
 def _cmi_load(path: Path, *, data: Any = None, **options: Any) -> PredictionSet:
+    from evaluators.predictions import cmi_bench
+
     return cmi_bench.load_cmi_bench(path, data=None if isinstance(data, JsonLinesSample) else data, **options)
 
 
 register_format(Format("audiobench-raw", "AudioBench raw log: JSON list of {text, answer, model_prediction}",
-                       audiobench.looks_like_raw_log, audiobench.load_raw_log))
+                       _lazy("audiobench", "looks_like_raw_log"), _lazy("audiobench", "load_raw_log")))
 register_format(Format("audiobench-score", "AudioBench *_wer_score.json: {wer, sample_wer: [{reference, "
                        "prediction, wer}]} (texts after AudioBench's normaliser)",
-                       audiobench.looks_like_score_file, audiobench.load_score_file))
+                       _lazy("audiobench", "looks_like_score_file"), _lazy("audiobench", "load_score_file")))
 register_format(Format("audiobench-aggregate", "AudioBench aggregate-only score file, e.g. {\"bleu\": 33.9}",
-                       audiobench.looks_like_aggregate, audiobench.read_aggregate_score, kind="aggregate"))
+                       _lazy("audiobench", "looks_like_aggregate"), _lazy("audiobench", "read_aggregate_score"),
+                       kind="aggregate"))
 register_format(Format("mmau", "MMAU result list: JSON list of MMAU items with model_prediction/model_output",
-                       mmau.looks_like_results, mmau.load_mmau))
+                       _lazy("mmau", "looks_like_results"), _lazy("mmau", "load_mmau")))
 register_format(Format("mmau-answer-key", "MMAU answer key (mmau-test-mini.json): items without model outputs",
-                       mmau.looks_like_answer_key, mmau.load_answer_key, kind="references"))
+                       _lazy("mmau", "looks_like_answer_key"), _lazy("mmau", "load_answer_key"), kind="references"))
 register_format(Format("cmi-bench", "CMI-Bench results: JSON list (or JSONL) of {question, response, "
                        "correct_answer, audioid, other}", _cmi_detect, _cmi_load))
 register_format(Format("sakura-metadata", "SAKURA data/<Track>/metadata.json: questions and answers per audio",
-                       sakura.looks_like_metadata, sakura.load_metadata, kind="references"))
+                       _lazy("sakura", "looks_like_metadata"), _lazy("sakura", "load_metadata"), kind="references"))
 register_format(Format("sakura-predictions", "SAKURA prediction file: {attribute, type, results: {key: "
-                       "{instruction, response, label}}}", sakura.looks_like_predictions, sakura.load_prediction_file))
+                       "{instruction, response, label}}}",
+                       _lazy("sakura", "looks_like_predictions"), _lazy("sakura", "load_prediction_file")))
 register_format(Format("sakura-judgements", "SAKURA llm_judge.py output: {judge_model, ..., results: {key: "
                        "{Explanation, Judgement, instruction, response, label}}}",
-                       sakura.looks_like_judgements, sakura.load_judgements))
+                       _lazy("sakura", "looks_like_judgements"), _lazy("sakura", "load_judgements")))
 register_format(Format("generic-jsonl", "generic JSON Lines: {id, prediction, reference|references, prompt?, "
                        "metadata?} per line (docs/prediction-format.md)", _generic_detect, _generic_load))
 

@@ -30,8 +30,6 @@ from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-from num2words import num2words
-
 from evaluators.metrics.wer import ErrorRate, JiwerErrorRate, whitespace_tokens
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.protocols.base import Prepared, Protocol, Score, Source, Step
@@ -417,6 +415,8 @@ def _cmi_number(word: str) -> str:
     if not word.isdigit():
         return word
     try:
+        from num2words import num2words
+
         return num2words(int(word))
     except ValueError:  # non-decimal digits such as '²': int() fails (CMI-bench would crash); kept as is
         return word

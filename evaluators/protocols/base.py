@@ -11,25 +11,30 @@
 The result is a ``Score`` whose **signature** names the protocol and every parameter that can
 change the number, like sacreBLEU's ``nrefs:1|case:mixed|tok:13a|...``. Two scores with different
 signatures are never compared silently.
+
+numpy and the interval code are imported when a set is scored, not when protocols are declared, so
+describing a protocol (``audiorepro protocols ASR-AB``) does not pay for them.
 """
 
 from __future__ import annotations
 
-import functools
+import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from importlib import metadata as importlib_metadata
 from types import MappingProxyType
-from typing import Any, Literal
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Literal
 
 from evaluators import __version__
 from evaluators.errors import ItemInputError, PredictionFormatError, ProtocolUnavailableError
 from evaluators.metrics.base import Metric
-from evaluators.metrics.stats import Interval, bootstrap_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.versions import library_version
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from evaluators.metrics.stats import Interval
 
 #: skip reason of an item that carries no reference at all
 NO_REFERENCE = "no_reference"
@@ -148,15 +153,6 @@ class Score:
                    aggregation=protocol.aggregation, available=False, unavailable_reason=reason)
 
 
-@functools.cache
-def _library_version(name: str) -> str:
-    """Installed version of a distribution (looked up once per process: signatures are built per score)."""
-    try:
-        return importlib_metadata.version(name)
-    except importlib_metadata.PackageNotFoundError:
-        return "absent"
-
-
 def _format_param(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -201,7 +197,7 @@ class Protocol:
         fields.update(self.metric.signature_fields())
         fields["agg"] = self.aggregation
         for lib in self.libraries:
-            fields[lib] = _library_version(lib)
+            fields[lib] = library_version(lib)
         fields["audiorepro"] = __version__
         return "|".join(f"{key}:{value}" for key, value in fields.items())
 
@@ -234,6 +230,8 @@ class Protocol:
         """Score a prediction set. Raises ``ProtocolUnavailableError`` when it cannot run here."""
         if self.unavailable:
             raise ProtocolUnavailableError(self.id, self.unavailable)
+        import numpy as np
+
         items = tuple(predictions)
         rows: list[Sequence[float]] = []
         kept: list[PredictionItem] = []
@@ -275,7 +273,7 @@ class Protocol:
                     interval: bool, groups: Mapping[str, Score] | None = None) -> Score:
         n = stats.shape[0]
         value: float | None = float(self.aggregate(stats)) if n else None
-        if value is not None and np.isnan(value):
+        if value is not None and math.isnan(value):
             value = None
         ci = self._interval(stats, value) if interval and n else None
         return Score(protocol=self.id, value=value, unit=self.metric.unit, direction=self.metric.direction,
@@ -286,6 +284,8 @@ class Protocol:
     def _interval(self, stats: np.ndarray, value: float | None) -> Interval | None:
         if value is None or self.interval_method == "none":
             return None
+        from evaluators.metrics.stats import bootstrap_interval, wilson_interval
+
         if self.interval_method == "wilson":
             return wilson_interval(float(stats[:, 0].sum()), int(stats[:, 1].sum()))
         return bootstrap_interval(stats, self.aggregate)

@@ -24,10 +24,10 @@ Metrics that need Java or WordNet raise ``ProtocolUnavailableError`` naming what
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-import jiwer
 import numpy as np
 
 from evaluators.errors import ProtocolUnavailableError
@@ -101,13 +101,18 @@ class CaptionProtocol(Protocol):
 
 # -- jaeeewon (AudioCaps, one reference per row) ---------------------------------------------------
 
-JW_NORMALISE = jiwer.Compose([jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveKaldiNonWords(),
-                              jiwer.RemoveMultipleSpaces(), jiwer.Strip()])
+@functools.cache
+def _jw_normaliser() -> Callable[[str], str]:
+    """jaeeewon's ``jiwer.Compose`` chain, built (and jiwer imported) when a caption is first scored."""
+    import jiwer
+
+    return jiwer.Compose([jiwer.ToLowerCase(), jiwer.RemovePunctuation(), jiwer.RemoveKaldiNonWords(),
+                          jiwer.RemoveMultipleSpaces(), jiwer.Strip()])
 
 
 def jw_normalise(text: str) -> str:
     """jaeeewon ``eval_aac.py`` T: lowercase → RemovePunctuation → RemoveKaldiNonWords → collapse spaces → strip."""
-    return JW_NORMALISE(text)
+    return _jw_normaliser()(text)
 
 
 def _skip_missed_eos(prepared: Prepared) -> str | None:

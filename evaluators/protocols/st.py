@@ -227,14 +227,17 @@ COVOST_TOKENIZERS = {"ja": "char", "zh": "char"}
 
 
 def moses_punct_normalizer(language_of: Callable[[Mapping[str, Any]], str]) -> Callable[[Prepared], Prepared]:
-    """Item step: Moses ``normalize-punctuation.perl`` (sacremoses, perl parity) with the item's language."""
-    from sacremoses import MosesPunctNormalizer
+    """Item step: Moses ``normalize-punctuation.perl`` (sacremoses, perl parity) with the item's language.
 
-    normalizers: dict[str, MosesPunctNormalizer] = {}
+    sacremoses is imported at the first item, not when the protocol is declared (its import takes longer
+    than listing every protocol)."""
+    normalizers: dict[str, Any] = {}
 
     def apply(prepared: Prepared) -> Prepared:
         language = language_of(prepared.item.metadata)
         if language not in normalizers:
+            from sacremoses import MosesPunctNormalizer
+
             normalizers[language] = MosesPunctNormalizer(lang=language, perl_parity=True)
         normalize = normalizers[language].normalize
         return Prepared(normalize(prepared.hypothesis), tuple(normalize(ref) for ref in prepared.references),

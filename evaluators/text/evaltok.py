@@ -22,7 +22,7 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from evaluators.text.tokenizers import get_tokenizer
+from evaluators.text.tokenizers import check_tokenizer, get_tokenizer
 
 SPACE = " "
 SPACE_ESCAPE = "\u2581"
@@ -48,7 +48,7 @@ class EvaluationTokenizer:
     character_tokenization: bool = False
 
     def __post_init__(self) -> None:
-        get_tokenizer(self.tokenizer_type)  # fail early on an unknown or unavailable tokeniser
+        check_tokenizer(self.tokenizer_type)  # fail early on an unknown or unavailable tokeniser
 
     def tokenize(self, text: str) -> str:
         tokenized = get_tokenizer(self.tokenizer_type)(text)

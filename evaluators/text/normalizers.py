@@ -19,7 +19,8 @@ Speed without changing results: every regex substitution is guarded by a literal
 needs (no apostrophe → no contraction rule can match), the number normaliser is skipped for text
 that has no digit and no number word (it then only re-joins whitespace) and otherwise run only on
 the runs of words it can change, AudioBench's digit and contraction tables are applied in one pass
-each, and ASCII text takes a translate-table path for the symbol removal.
+each, and ASCII text takes a translate-table path for the symbol removal. ``whisper-normalizer`` is
+imported when a normaliser is first built, not when the module is (describing a protocol needs none).
 ``audiobench_asr_reference`` is the step-by-step rendering with the package's own classes and
 jiwer's ``Compose``; tests check both paths agree on the real AudioBench files and on generated
 strings.
@@ -31,11 +32,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import cache
-
-from whisper_normalizer.basic import BasicTextNormalizer, remove_symbols_and_diacritics
-from whisper_normalizer.english import EnglishNumberNormalizer, EnglishSpellingNormalizer
+from typing import TYPE_CHECKING
 
 from evaluators.text import jiwer_chains
+
+if TYPE_CHECKING:
+    from whisper_normalizer.basic import BasicTextNormalizer
 
 #: openai/whisper ``EnglishTextNormalizer.replacers``, in order (regex, replacement)
 WHISPER_REPLACERS: tuple[tuple[str, str], ...] = (
@@ -99,6 +101,8 @@ def remove_symbols_keep_numeric(text: str) -> str:
     """WN-EN step 7: drop diacritics, symbols/punctuation → space, except ``. % $ ¢ € £``."""
     if text.isascii():  # NFKD is the identity and no ASCII char is a combining mark
         return text.translate(_ASCII_SYMBOLS)
+    from whisper_normalizer.basic import remove_symbols_and_diacritics
+
     return remove_symbols_and_diacritics(text, keep=_KEEP_NUMERIC_SYMBOLS)
 
 
@@ -113,6 +117,8 @@ class FastNumberNormalizer:
     """
 
     def __init__(self) -> None:
+        from whisper_normalizer.english import EnglishNumberNormalizer
+
         self.slow = EnglishNumberNormalizer()
         self.vocabulary = frozenset(self.slow.words)
 
@@ -157,6 +163,8 @@ class WhisperEnglishNormalizer:
     def __init__(self, replacers: Sequence[tuple[str, str]] = WHISPER_REPLACERS, *, remove_symbols: bool = True):
         self.replacers = tuple((re.compile(p), r, _literal(p)) for p, r in replacers)
         self.remove_symbols = remove_symbols
+        from whisper_normalizer.english import EnglishSpellingNormalizer
+
         self.standardize_numbers = FastNumberNormalizer()
         self.standardize_spellings = EnglishSpellingNormalizer()
 
@@ -194,6 +202,8 @@ def wn_en_normalizer() -> WhisperEnglishNormalizer:
 
 @cache
 def wn_basic_normalizer() -> BasicTextNormalizer:
+    from whisper_normalizer.basic import BasicTextNormalizer
+
     return BasicTextNormalizer(remove_diacritics=False, split_letters=False)
 
 
@@ -340,6 +350,9 @@ def _reference_jiwer_chain() -> Callable[[str], str]:
 
 @cache
 def _reference_english(remove_symbols: bool = True) -> Callable[[str], str]:
+    from whisper_normalizer.basic import remove_symbols_and_diacritics
+    from whisper_normalizer.english import EnglishNumberNormalizer, EnglishSpellingNormalizer
+
     numbers = EnglishNumberNormalizer()
     spellings = EnglishSpellingNormalizer()
 

@@ -46,15 +46,23 @@ class TokenizerUnavailableError(ProtocolUnavailableError):
         self.tokenizer = name
 
 
+def check_tokenizer(name: str) -> None:
+    """Refuse an unknown or download-only tokeniser name without importing sacreBLEU.
+
+    Protocols are built at import time; checking the name there (and importing sacreBLEU only when
+    a text is tokenised) keeps ``audiorepro protocols`` from paying sacreBLEU's import.
+    """
+    if name in NEEDS_DOWNLOAD:
+        raise TokenizerUnavailableError(name)
+    if name not in _OFFLINE:
+        raise ValueError(f"unknown sacreBLEU tokeniser {name!r}; known: {', '.join(TOKENIZER_NAMES)}")
+
+
 @functools.cache
 def get_tokenizer(name: str) -> Callable[[str], str]:
     """The sacreBLEU tokeniser called ``name`` (a callable ``str -> str`` of space-joined tokens)."""
-    if name in NEEDS_DOWNLOAD:
-        raise TokenizerUnavailableError(name)
-    try:
-        module_name, class_name = _OFFLINE[name].split(".")
-    except KeyError:
-        raise ValueError(f"unknown sacreBLEU tokeniser {name!r}; known: {', '.join(TOKENIZER_NAMES)}") from None
+    check_tokenizer(name)
+    module_name, class_name = _OFFLINE[name].split(".")
     module = importlib.import_module(f"sacrebleu.tokenizers.{module_name}")
     return getattr(module, class_name)()
 
