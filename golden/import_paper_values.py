@@ -1,6 +1,11 @@
-"""(Re)generate ``golden/papers/*.yaml`` from the shared registry ``docs/paper-values.yaml``.
+"""One-off import of a paper-values registry (a YAML list of published rows) into ``golden/papers/*.yaml``.
 
-Provenance script, kept in the repository so every golden entry can be traced to the row it came from.
+The golden files are the source of truth: they are committed, validated by ``golden/schema.json`` and
+curated by hand. This converter created their machine-derivable fields from the project's shared
+paper-values registry, which is not part of the repository; it is kept as provenance (every generated
+entry can be traced to its row) and to merge a new version of such a registry, whose path must be given
+(``--source``): it reads no file outside the repository on its own, and nothing in the product or the
+test suite depends on it.
 
 What it derives (machine-derivable fields): the stable id, the file (one per paper or leaderboard), the
 value *as printed* (the exact YAML token of the source, so ``10.0`` stays ``10.0``), the unit, canonical
@@ -14,7 +19,7 @@ file has are kept as they are (a field the file lacks gets the generated default
 ``origin: curated`` (not from paper-values.yaml) are kept unchanged.
 Rows with a null value (UNVERIFIED) are left out.
 
-Usage:  python golden/import_paper_values.py [--source ../shared/docs/paper-values.yaml] [--check]
+Usage:  python golden/import_paper_values.py --source PATH/TO/paper-values.yaml [--check]
 ``--check`` exits 1 when a re-run would change a file (nothing is written).
 """
 
@@ -36,7 +41,6 @@ HERE = Path(__file__).resolve().parent
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 PAPERS_DIR = HERE / "papers"
-DEFAULT_SOURCE = HERE.parent.parent / "shared" / "docs" / "paper-values.yaml"
 
 #: fields a person curates; a re-run keeps them from the existing file
 CURATED_FIELDS = ("protocols", "predictions", "status", "reason", "tolerance", "citation", "remeasures", "quotes")
@@ -530,7 +534,8 @@ def dump(document: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
+    parser.add_argument("--source", type=Path, required=True,
+                        help="the paper-values registry to import (a YAML list of rows; not in the repository)")
     parser.add_argument("--out", type=Path, default=PAPERS_DIR)
     parser.add_argument("--check", action="store_true", help="only report files a re-run would change")
     args = parser.parse_args(argv)

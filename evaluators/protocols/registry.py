@@ -59,7 +59,7 @@ _REGISTRY: dict[str, Protocol] = {}
 #: protocol id -> module whose import registered it (checked against the index by the tests)
 REGISTERED_BY: dict[str, str] = {}
 _LOADED = False
-_INFRASTRUCTURE = {"base", "registry"}
+_INFRASTRUCTURE = {"base", "catalogue", "registry"}
 
 
 def _importing_module() -> str:
