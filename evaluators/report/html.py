@@ -1,6 +1,7 @@
 """``index.html``: the reproduction report as one self-contained page.
 
-The same content as ``report.md`` plus the charts of :mod:`evaluators.report.plots` inlined as SVG.
+A rendering only: the sections are computed once by :mod:`evaluators.report.sections` (shared with
+``report.md``); this module adds the charts of :mod:`evaluators.report.plots` inlined as SVG.
 No external URL, no JavaScript framework: a small script records page errors into ``#page-errors``
 (so a headless browser test can read them back from the DOM) and filters the result rows by text and
 status (``index.html?q=salmonn`` opens the page filtered).
@@ -27,15 +28,14 @@ from evaluators.report.formatting import (
     fmt_tolerance,
     status_label,
 )
-from evaluators.report.markdown import (
+from evaluators.report.model import Report
+from evaluators.report.sections import (
     CITATION_HEADERS,
-    citation_rows,
-    determinism_columns,
-    determinism_origin,
-    device_model_agreement,
-    format_free,
+    DeterminismTable,
+    ReportSections,
+    SweepRow,
+    build_sections,
 )
-from evaluators.report.model import NOT_MEASURED_STATUSES, Report, noise_verdict
 from evaluators.verdict import STATUSES, PaperValueResult
 
 STYLE = """
@@ -192,13 +192,13 @@ def paper_anchor(paper: str) -> str:
     return "paper-" + re.sub(r"[^a-z0-9]+", "-", paper.lower()).strip("-")[:60]
 
 
-def table_of_contents(parts: Sequence[str], report: Report) -> str:
+def table_of_contents(parts: Sequence[str], sections: ReportSections) -> str:
     """Links to the sections present on the page, and to each paper's table."""
     present = [key for key in SECTION_TITLES if any(f'<section id="{key}">' in part for part in parts)]
     links = " · ".join(f'<a href="#{key}">{escape(SECTION_TITLES[key])}</a>' for key in present)
-    papers = "".join(f'<li><a href="#{paper_anchor(paper)}">{escape(paper)}</a> ({len(results)})</li>'
-                     for paper, results in report.by_paper().items())
-    paper_list = (f'<details><summary>{len(report.by_paper())} papers</summary><ul class="papers">{papers}</ul>'
+    papers = "".join(f'<li><a href="#{paper_anchor(paper.paper)}">{escape(paper.paper)}</a> ({len(paper.results)})</li>'
+                     for paper in sections.papers)
+    paper_list = (f'<details><summary>{len(sections.papers)} papers</summary><ul class="papers">{papers}</ul>'
                   "</details>") if papers else ""
     return f'<nav id="contents"><p>{links}</p>{paper_list}</nav>'
 
@@ -217,12 +217,13 @@ def chart(svg: str | None, title: str = "") -> str:
     return f'<figure class="chart" role="img"{label}>{svg}</figure>'
 
 
-def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
+def render_html(report: Report | ReportSections, history: Sequence[dict[str, Any]] = ()) -> str:
     """The whole page; ``history`` (entries of history.jsonl) feeds the trend chart."""
-    parts = [_header(report), _summary(report), _changes(report), _not_reproduced(report), _published(report),
-             _trend(history), _papers(report), _sweep(report), _skips(report), _determinism(report),
-             _citations(report), _notes(report), '<div id="page-errors"></div>']
-    parts.insert(1, table_of_contents(parts, report))
+    sections = report if isinstance(report, ReportSections) else build_sections(report)
+    parts = [_header(sections), _summary(sections), _changes(sections), _not_reproduced(sections),
+             _published(sections), _trend(history), _papers(sections), _sweep(sections), _skips(sections),
+             _determinism(sections), _citations(sections), _notes(sections), '<div id="page-errors"></div>']
+    parts.insert(1, table_of_contents(parts, sections))
     body = "\n".join(p for p in parts if p)
     return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
@@ -231,59 +232,54 @@ def render_html(report: Report, history: Sequence[dict[str, Any]] = ()) -> str:
             "</body></html>\n")
 
 
-def _header(report: Report) -> str:
+def _header(sections: ReportSections) -> str:
     """Title and run facts (time, commit, pytest status and command line, platform)."""
-    run = report.run
-    commit = run.get("git_commit")
-    meta = [f"generated {escape(report.generated_at)}"]
-    if commit:
-        meta.append(f"commit <code>{escape(commit[:12])}</code>")
-    if run.get("pytest_exit_status") is not None:
-        meta.append(f"pytest exit status {run['pytest_exit_status']}")
-    if run.get("pytest_args"):
-        meta.append(f"<code>pytest {escape(' '.join(run['pytest_args']))}</code>")
-    if run.get("platform"):
-        meta.append(f"{escape(run['platform'])}, Python {escape(str(run.get('python', '')))}")
+    run = sections.run
+    meta = [f"generated {escape(run.generated_at)}"]
+    if run.commit:
+        meta.append(f"commit <code>{escape(run.commit[:12])}</code>")
+    if run.pytest_exit_status is not None:
+        meta.append(f"pytest exit status {run.pytest_exit_status}")
+    if run.pytest_args:
+        meta.append(f"<code>pytest {escape(' '.join(run.pytest_args))}</code>")
+    if run.platform:
+        meta.append(f"{escape(run.platform)}, Python {escape(run.python or '')}")
     return f'<header><h1>audiorepro reproduction report</h1><p class="meta">{" · ".join(meta)}</p></header>'
 
 
-def _summary(report: Report) -> str:
+def _summary(sections: ReportSections) -> str:
     """Headline counts, per-status cards, counts per paper, and the no-data warning."""
     parts: list[str] = []
-    counts = report.counts()
-    measured = counts["reproduces"] + counts["differs"]
+    summary = sections.summary
+    counts = summary.counts
     parts.append('<section id="summary"><h2>Summary</h2>')
     parts.append(f'<p class="headline"><strong><span data-count="reproduces">{counts["reproduces"]}</span> of '
-                 f'<span data-count="measured">{measured}</span> measured published numbers reproduce</strong> '
+                 f'<span data-count="measured">{summary.measured}</span> measured published numbers reproduce</strong> '
                  f'(<span data-count="total">{counts["total"]}</span> checked; '
                  f'<span data-count="changed">{counts["changed"]}</span> contradict their golden expectation).</p>')
     cards = [f'<div class="card" style="--c:{plots.STATUS_COLOURS.get(s, "#000")}" data-status="{s}">'
              f'<span class="n" data-count="{s}">{counts[s]}</span>{escape(status_label(s))}</div>' for s in STATUSES]
-    per_paper = report.per_paper_counts()
-    if per_paper:
+    if summary.per_paper:
         rows = [[f'<td><a href="#{paper_anchor(paper)}">{escape(paper)}</a></td>']
                 + [f'<td class="num">{paper_counts[s] or ""}</td>' for s in STATUSES]
-                + [f'<td class="num">{paper_counts["total"]}</td>'] for paper, paper_counts in per_paper]
+                + [f'<td class="num">{paper_counts["total"]}</td>'] for paper, paper_counts in summary.per_paper]
         cards_after = html_table(["paper", *(status_label(s) for s in STATUSES), "total"], rows, "per-paper")
     else:
         cards_after = ""
-    warning = report.data_warning()
-    if warning:
-        parts.append(f'<p class="warning" id="data-warning"><strong>Warning:</strong> {escape(warning)}</p>')
+    if summary.warning:
+        parts.append(f'<p class="warning" id="data-warning"><strong>Warning:</strong> {escape(summary.warning)}</p>')
     parts.append(f'<div class="cards">{"".join(cards)}</div>{cards_after}</section>')
     return "\n".join(parts)
 
 
-def _changes(report: Report) -> str:
+def _changes(sections: ReportSections) -> str:
     """Numbers whose status contradicts their golden expectation."""
-    parts: list[str] = []
-    changes = report.expectation_changes()
-    parts.append('<section id="changes"><h2>Status changed against the golden expectation</h2>')
-    if changes:
+    parts = ['<section id="changes"><h2>Status changed against the golden expectation</h2>']
+    if sections.changes:
         rows = [[text_cell(r.id, "id", "id"), text_cell(status_label(r.expected_status), "expected"),
                  f"<td>{status_badge(r.status)}</td>", number_cell("published", r.published, fmt_number(r.published)),
                  number_cell("value", r.value, fmt_number(r.value)), number_cell("delta", r.delta, fmt_delta(r.delta)),
-                 text_cell(r.reason, "reason")] for r in changes]
+                 text_cell(r.reason, "reason")] for r in sections.changes]
         parts.append(html_table(["id", "expected", "now", "published", "reproduced", "Δ", "reason"], rows))
     else:
         parts.append("<p>None: every measured number has the status its golden entry expects.</p>")
@@ -291,17 +287,16 @@ def _changes(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _not_reproduced(report: Report) -> str:
+def _not_reproduced(sections: ReportSections) -> str:
     """Measured numbers that differ or errored, worst first, with the reason."""
-    parts: list[str] = []
-    parts.append('<section id="not-reproduced"><h2>Does not reproduce</h2>')
-    failing = report.not_reproduced()
-    if failing:
+    parts = ['<section id="not-reproduced"><h2>Does not reproduce</h2>']
+    if sections.failures:
         items = []
-        for r in failing:
+        for failure in sections.failures:
+            r = failure.result
             protocol = f" under <code>{escape(r.protocol)}</code>" if r.protocol else ""
             interval = f", 95 % interval {escape(fmt_interval(r.interval))}" if r.interval else ""
-            noise = f" <em>{escape(noise_verdict(r).capitalize())}.</em>" if noise_verdict(r) else ""
+            noise = f" <em>{escape(failure.noise.capitalize())}.</em>" if failure.noise else ""
             items.append(f'<li data-id="{escape(r.id, quote=True)}"><code>{escape(r.id)}</code> '
                          f"{status_badge(r.status)}: published {escape(fmt_number(r.published))} {escape(r.unit)}, "
                          f"reproduced {escape(fmt_number(r.value))}{protocol} (Δ {escape(fmt_delta(r.delta))}, "
@@ -313,10 +308,10 @@ def _not_reproduced(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _published(report: Report) -> str:
+def _published(sections: ReportSections) -> str:
     """Published vs reproduced charts, per task and metric."""
     parts: list[str] = []
-    charts = plots.published_vs_reproduced(report.results)
+    charts = plots.published_vs_reproduced(sections.results)
     if charts:
         parts.append('<section id="published-vs-reproduced"><h2>Published vs reproduced</h2>'
                      '<p class="muted">Blue: the printed value and its tolerance band. Dot: the reproduced value '
@@ -328,61 +323,67 @@ def _published(report: Report) -> str:
 
 def _trend(history: Sequence[dict[str, Any]]) -> str:
     """Numbers per status over the runs in history.jsonl."""
-    parts: list[str] = []
     trend_svg = plots.trend(history)
-    if trend_svg:
-        parts.append(f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>')
-    return "\n".join(parts)
+    return f'<section id="trend"><h2>Trend</h2>{chart(trend_svg, "trend")}</section>' if trend_svg else ""
 
 
-def _papers(report: Report) -> str:
+def _papers(sections: ReportSections) -> str:
     """One table per paper (measured first; not measured folded), with the row filter."""
-    parts: list[str] = []
-    parts.append('<section id="papers"><h2>Results per paper</h2>')
+    parts = ['<section id="papers"><h2>Results per paper</h2>']
     checkboxes = "".join(f'<label><input type="checkbox" data-filter-status="{s}" checked> {escape(status_label(s))}'
                          "</label> " for s in STATUSES)
     parts.append('<p class="filter"><input id="filter-text" type="search" size="40" '
                  'placeholder="filter rows: id, model, dataset, protocol, …" aria-label="filter rows"> '
                  f'{checkboxes}<span id="filter-count" class="muted"></span></p>')
-    for paper, results in report.by_paper().items():
-        summary = ", ".join(f"{n} {status_label(s)}" for s in STATUSES if (n := sum(r.status == s for r in results)))
-        parts.append(f'<h3 id="{paper_anchor(paper)}">{escape(paper)}</h3>'
-                     f'<p class="muted">{len(results)} numbers: {escape(summary)}.</p>')
-        measured = [r for r in results if r.status not in NOT_MEASURED_STATUSES]
-        not_measured = [r for r in results if r.status in NOT_MEASURED_STATUSES]
-        if measured:
-            parts.append(results_table(paper, measured))
-        if not_measured:
-            parts.append(f"<details><summary>{len(not_measured)} numbers not measured (no predictions or "
-                         f"unavailable)</summary>{results_table(paper, not_measured)}</details>")
+    for paper in sections.papers:
+        summary = ", ".join(f"{n} {status_label(s)}" for s, n in paper.status_counts)
+        parts.append(f'<h3 id="{paper_anchor(paper.paper)}">{escape(paper.paper)}</h3>'
+                     f'<p class="muted">{len(paper.results)} numbers: {escape(summary)}.</p>')
+        if paper.measured:
+            parts.append(results_table(paper.paper, paper.measured))
+        if paper.not_measured:
+            parts.append(f"<details><summary>{len(paper.not_measured)} numbers not measured (no predictions or "
+                         f"unavailable)</summary>{results_table(paper.paper, paper.not_measured)}</details>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def _sweep(report: Report) -> str:
+def _sweep(sections: ReportSections) -> str:
     """Every applicable protocol on each prediction set: chart and table."""
     parts: list[str] = []
-    spread = report.prediction_sets()
-    if spread:
+    if sections.sweeps:
         parts.append('<section id="protocol-sweep"><h2>Protocol sweep per prediction set</h2>'
                      '<p class="muted">The same predictions under every applicable protocol (blue: the protocol of '
                      "the golden entry; dashed: published values).</p>")
-        for title, results in spread.items():
-            ids = ", ".join(f"<code>{escape(r.id)}</code>" for r in results)
-            parts.append(f'<h3>{escape(title)}</h3><p class="muted">checked against: {ids}</p>')
-            parts.append(chart(plots.protocol_spread(results), title))
-            parts.append(html_table(["protocol", "value", "n", "skipped", "signature"], sweep_rows(results)))
+        for sweep in sections.sweeps:
+            ids = ", ".join(f"<code>{escape(r.id)}</code>" for r in sweep.results)
+            parts.append(f'<h3>{escape(sweep.title)}</h3><p class="muted">checked against: {ids}</p>')
+            parts.append(chart(plots.protocol_spread(sweep.results), sweep.title))
+            parts.append(html_table(["protocol", "value", "n", "skipped", "signature"],
+                                    [sweep_cells(row) for row in sweep.rows]))
         parts.append("</section>")
     return "\n".join(parts)
 
 
-def _skips(report: Report) -> str:
+def sweep_cells(row: SweepRow) -> list[str]:
+    """``<td>`` cells of one sweep row (protocol in bold for a golden entry's own)."""
+    if row.primary:
+        return [f'<td data-field="protocol"><strong>{escape(row.protocol)}</strong></td>',
+                number_cell("value", row.value, fmt_number(row.value)),
+                number_cell("n", row.n, str(row.n) if row.n is not None else MISSING),
+                text_cell(fmt_skipped(row.skipped)), text_cell(row.signature, css="id")]
+    value = (number_cell("value", row.value, fmt_number(row.value)) if row.available
+             else text_cell(f"unavailable: {row.reason or ''}", "value"))
+    return [text_cell(row.protocol, "protocol"), value, number_cell("n", row.n, str(row.n)),
+            text_cell(fmt_skipped(row.skipped)), text_cell(row.signature, css="id")]
+
+
+def _skips(sections: ReportSections) -> str:
     """Numbers not measured, grouped by reason."""
     parts: list[str] = []
-    skips = report.skip_reasons()
-    if skips:
+    if sections.skips:
         parts.append('<section id="skips"><h2>Not measured, by reason</h2>')
-        for reason, ids in skips.items():
+        for reason, ids in sections.skips.items():
             listing = "".join(f"<li><code>{escape(i)}</code></li>" for i in ids)
             parts.append(f'<details><summary><strong data-count="skip">{len(ids)}</strong> × {escape(reason)}'
                          f'</summary><ul class="ids">{listing}</ul></details>')
@@ -390,31 +391,30 @@ def _skips(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _determinism(report: Report) -> str:
+def _determinism(sections: ReportSections) -> str:
     """Determinism: snapshot agreement per device model, then the other records whatever keys they carry."""
-    parts: list[str] = []
-    if report.determinism:
-        body = []
-        origin = determinism_origin(report)
-        if origin:
-            body.append(f"<p>{escape(origin)}</p>")
-        headers, agreement = device_model_agreement(report.determinism)
-        if agreement:
-            body.append("<h3>Snapshots across device models</h3>"
-                        + html_table(headers, [[text_cell(value, key) for key, value in zip(headers, row, strict=True)]
-                                               for row in agreement]))
-        others = [row for row in report.determinism if row.get("record") != "snapshot"]
-        if others:
-            keys = determinism_columns(others)
-            body.append(html_table(keys, [[text_cell(format_free(row.get(k)), k) for k in keys] for row in others]))
-        parts.append('<section id="determinism"><h2>Determinism</h2>' + "".join(body) + "</section>")
-    return "\n".join(parts)
+    section = sections.determinism
+    if not section:
+        return ""
+    body = []
+    if section.origin:
+        body.append(f"<p>{escape(section.origin)}</p>")
+    if section.agreement:
+        body.append("<h3>Snapshots across device models</h3>" + _cells_table(section.agreement))
+    if section.others:
+        body.append(_cells_table(section.others))
+    return '<section id="determinism"><h2>Determinism</h2>' + "".join(body) + "</section>"
 
 
-def _citations(report: Report) -> str:
+def _cells_table(table: DeterminismTable) -> str:
+    return html_table(table.columns, [[text_cell(value, key) for key, value in zip(table.columns, row, strict=True)]
+                                      for row in table.rows])
+
+
+def _citations(sections: ReportSections) -> str:
     """The same number as published by several papers, side by side."""
     parts: list[str] = []
-    groups = [g for g in (report.citations or []) if len(g.get("values", [])) > 1]
+    groups = sections.citations
     if groups:
         parts.append('<section id="citations"><h2>The same number as reported by different papers</h2>'
                      f'<p class="muted">{len(groups)} numbers (model, dataset, split, metric) published by more '
@@ -422,11 +422,10 @@ def _citations(report: Report) -> str:
                      "the original paper's test set.</p>")
         rows = []
         for group in groups:
-            values = group.get("values", [])
-            key = (f"<td rowspan=\"{len(values)}\" class=\"group\"><strong>{escape(str(group.get('model')))}"
-                   f"</strong><br>{escape(str(group.get('dataset')))} / {escape(str(group.get('split')))}<br>"
-                   f"{escape(str(group.get('metric')))}</td>")
-            for index, row in enumerate(citation_rows(group)):
+            key = (f"<td rowspan=\"{len(group.rows)}\" class=\"group\"><strong>{escape(group.model)}"
+                   f"</strong><br>{escape(group.dataset)} / {escape(group.split)}<br>"
+                   f"{escape(group.metric)}</td>")
+            for index, row in enumerate(group.rows):
                 rows.append(([key] if index == 0 else [])
                             + [text_cell(row["paper"]), text_cell(row["value"], css="num"), text_cell(row["unit"]),
                                text_cell(row["group_value"], css="num"), text_cell(row["test_data"]),
@@ -438,28 +437,9 @@ def _citations(report: Report) -> str:
     return "\n".join(parts)
 
 
-def _notes(report: Report) -> str:
+def _notes(sections: ReportSections) -> str:
     """Problems met while collecting the results."""
-    parts: list[str] = []
-    if report.notes:
-        parts.append('<section id="notes"><h2>Notes</h2><ul>'
-                     + "".join(f"<li>{escape(n)}</li>" for n in report.notes) + "</ul></section>")
-    return "\n".join(parts)
-
-
-def sweep_rows(results: Sequence[PaperValueResult]) -> list[list[str]]:
-    rows: dict[str, list[str]] = {}
-    for r in results:
-        if r.protocol and r.protocol not in rows:
-            rows[r.protocol] = [f'<td data-field="protocol"><strong>{escape(r.protocol)}</strong></td>',
-                                number_cell("value", r.value, fmt_number(r.value)),
-                                number_cell("n", r.n, str(r.n) if r.n is not None else MISSING),
-                                text_cell(fmt_skipped(r.skipped)), text_cell(r.signature, css="id")]
-    for r in results:
-        for s in r.sweep:
-            if s.protocol not in rows:
-                value = (number_cell("value", s.value, fmt_number(s.value)) if s.available
-                         else text_cell(f"unavailable: {s.reason or ''}", "value"))
-                rows[s.protocol] = [text_cell(s.protocol, "protocol"), value, number_cell("n", s.n, str(s.n)),
-                                    text_cell(fmt_skipped(s.skipped)), text_cell(s.signature, css="id")]
-    return list(rows.values())
+    if not sections.notes:
+        return ""
+    return ('<section id="notes"><h2>Notes</h2><ul>'
+            + "".join(f"<li>{escape(n)}</li>" for n in sections.notes) + "</ul></section>")

@@ -19,6 +19,7 @@ from evaluators.report.html import render_html
 from evaluators.report.markdown import render_markdown
 from evaluators.report.model import Report
 from evaluators.report.schema import validate_results
+from evaluators.report.sections import build_sections
 
 RESULTS_NAME = "results.json"
 MARKDOWN_NAME = "report.md"
@@ -30,13 +31,14 @@ def write_report(report: Report, out_dir: Path, *, append_history: bool = True) 
     out_dir = Path(out_dir)
     results_text = report.to_json()
     validate_results(json.loads(results_text), out_dir / RESULTS_NAME)
-    markdown = render_markdown(report)
+    sections = build_sections(report)  # computed once, rendered twice
+    markdown = render_markdown(sections)
     history_path = out_dir / HISTORY_NAME
     with locked(out_dir):
         clean_stale(out_dir)
         history = read_history(history_path)
         entry = history_entry(report) if append_history else None
-        html = render_html(report, [*history, entry] if entry else history)
+        html = render_html(sections, [*history, entry] if entry else history)
         written = publish(out_dir, {RESULTS_NAME: results_text, MARKDOWN_NAME: markdown, HTML_NAME: html})
         if entry is not None:
             append_history_line(history_path, entry)
