@@ -28,7 +28,7 @@ from evaluators.judges.specs import ItemVerdict, JudgeSpec, get_judge_spec
 from evaluators.metrics.stats import Interval, bootstrap_interval, wald_interval, wilson_interval
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.progress import counter
-from evaluators.protocols.base import Score
+from evaluators.score import Score
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from evaluators import __version__
 from evaluators.errors import ItemInputError, PredictionFormatError, ProtocolUnavailableError
 from evaluators.metrics.base import Metric
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from evaluators.score import ItemDetail, Score
 from evaluators.versions import library_version
 
 if TYPE_CHECKING:
@@ -91,66 +92,6 @@ class Step:
         if self.target in ("ref", "both"):
             refs = tuple(self.apply(ref) for ref in refs)
         return Prepared(hyp, refs, prepared.item)
-
-
-@dataclass(frozen=True)
-class ItemDetail:
-    """Per-item outcome: processed texts, statistics and value, or the reason it was skipped."""
-
-    id: str
-    hypothesis: str | None
-    references: tuple[str, ...]
-    stats: tuple[float, ...] = ()
-    value: float | None = None
-    skipped: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "hypothesis": self.hypothesis, "references": list(self.references),
-                "stats": list(self.stats), "value": self.value, "skipped": self.skipped}
-
-
-@dataclass(frozen=True, eq=False)
-class Score:
-    """A protocol's result on one prediction set."""
-
-    protocol: str
-    value: float | None
-    unit: str
-    direction: str
-    n: int
-    skipped: Mapping[str, int]
-    signature: str
-    items: tuple[ItemDetail, ...] = ()
-    stats: np.ndarray | None = None
-    interval: Interval | None = None
-    aggregation: str = "corpus"
-    available: bool = True
-    unavailable_reason: str | None = None
-    groups: Mapping[str, Score] = field(default_factory=dict)
-
-    @property
-    def n_skipped(self) -> int:
-        return sum(self.skipped.values())
-
-    def as_dict(self, *, items: bool = False) -> dict[str, Any]:
-        out: dict[str, Any] = {
-            "protocol": self.protocol, "value": self.value, "unit": self.unit,
-            "direction": self.direction, "n": self.n, "skipped": dict(self.skipped),
-            "signature": self.signature, "aggregation": self.aggregation,
-            "interval": self.interval.as_dict() if self.interval else None,
-            "available": self.available, "unavailable_reason": self.unavailable_reason,
-        }
-        if self.groups:
-            out["groups"] = {name: score.as_dict() for name, score in self.groups.items()}
-        if items:
-            out["items"] = [detail.as_dict() for detail in self.items]
-        return out
-
-    @classmethod
-    def unavailable(cls, protocol: Protocol, reason: str) -> Score:
-        return cls(protocol=protocol.id, value=None, unit=protocol.metric.unit,
-                   direction=protocol.metric.direction, n=0, skipped={}, signature=protocol.signature(),
-                   aggregation=protocol.aggregation, available=False, unavailable_reason=reason)
 
 
 def _format_param(value: Any) -> str:
