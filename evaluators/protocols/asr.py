@@ -37,8 +37,8 @@ from evaluators.protocols.registry import register
 from evaluators.text import cleanup
 from evaluators.text.evaltok import EvaluationTokenizer
 from evaluators.text.jiwer_chains import jiwer_chars, jiwer_words, jw_chain, remove_kaldi_non_words
-from evaluators.text.memo import RunMemo
-from evaluators.text.normalizers import audiobench_asr, wn_basic, wn_en
+from evaluators.text.memo import RunCache, RunMemo
+from evaluators.text.normalizers import NUMBER_RUNS, audiobench_asr, wn_basic, wn_en
 
 JW = "jaeeewon/project-multimodal"
 JW_COMMIT = "d9e5d172c6cfd426ce1a85f989ecb2a968c5d733"
@@ -69,7 +69,7 @@ QWEN2_NORMALIZERS = "en=WN-EN+WN-BASIC;zh=CN-TN;yue=zhconv+WN-BASIC;other=WN-BAS
 class MemoisedProtocol(Protocol):
     """A protocol whose normalisers memoise repeated strings during one ``score`` call only."""
 
-    memos: tuple[RunMemo, ...] = ()
+    memos: tuple[RunMemo | RunCache, ...] = ()
 
     def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
               details: bool = True) -> Score:
@@ -354,7 +354,7 @@ def audiobench_protocol(protocol_id: str, *, variant: str = "en", family: str = 
                          "word" if variant == "en" else "word+han-char"),
         aggregation="corpus",
         params={"variant": variant, "empty": "empty", "measures": "jiwer S+D+I / S+D+H"},
-        libraries=("jiwer", "whisper-normalizer"), spec=spec, memos=(normalize,))
+        libraries=("jiwer", "whisper-normalizer"), spec=spec, memos=(normalize, NUMBER_RUNS))
 
 
 ASR_AB = register(audiobench_protocol("ASR-AB"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 
 class RunMemo:
@@ -40,6 +41,29 @@ class RunMemo:
     @contextmanager
     def run(self) -> Iterator[None]:
         """Memoise inside this block; the previous state (usually none) is restored at exit."""
+        previous, self._cache = self._cache, {}
+        try:
+            yield
+        finally:
+            self._cache = previous
+
+
+class RunCache:
+    """A dictionary that exists only inside ``with cache.run():`` blocks (``table`` is ``None`` outside).
+
+    For memoising something other than ``str -> str`` under the same one-run discipline as
+    :class:`RunMemo` (e.g. the number normaliser's output for a run of words).
+    """
+
+    def __init__(self) -> None:
+        self._cache: dict[Any, Any] | None = None
+
+    @property
+    def table(self) -> dict[Any, Any] | None:
+        return self._cache
+
+    @contextmanager
+    def run(self) -> Iterator[None]:
         previous, self._cache = self._cache, {}
         try:
             yield
