@@ -8,8 +8,8 @@ Both paths are measured in the same run on the same file
   entry, the real ``jiwer.Compose``) on prediction and reference, ``empty`` for empty strings, then
   ``jiwer.process_words`` per item and Σ(S+D+I) / Σ(S+D+H) — what AudioBench's ``compute_score`` does;
 * **fast**: ``ASR_AB.score(...)`` (the registered ASR-AB protocol) (guarded regexes, number normaliser only where it can
-  change the text, ``str.translate`` punctuation removal, strings repeated up to case normalised once
-  *within the run*, rapidfuzz Levenshtein over token lists).
+  change the text, ``str.translate`` punctuation removal, strings repeated up to case and the number
+  normaliser's runs of words normalised once *within the run*, rapidfuzz Levenshtein over token lists).
 
 Nothing is cached across runs: the per-run memo is created and dropped inside each ``score`` call, and
 one-time set-up (compiling tables, building normaliser objects) is done for both paths before timing.
