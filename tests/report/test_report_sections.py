@@ -33,8 +33,8 @@ def test_writer_computes_each_section_once(sample_report: Report, tmp_path: Path
             return _original(self, *args, **kwargs)
 
         monkeypatch.setattr(Report, name, counting)
-    files = writer.render_files(sample_report, tmp_path, append_history=False)
-    assert files[tmp_path / writer.MARKDOWN_NAME] and files[tmp_path / writer.HTML_NAME]
+    writer.write_report(sample_report, tmp_path, append_history=False)
+    assert (tmp_path / writer.MARKDOWN_NAME).read_text() and (tmp_path / writer.HTML_NAME).read_text()
     # build_sections asks each query once (by_paper a second time inside per_paper_counts); neither rendering
     # asks again (each used to ask on its own: by_paper 6 times, the others twice)
     assert calls == {**dict.fromkeys(SECTION_QUERIES, 1), "by_paper": 2}
