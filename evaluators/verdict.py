@@ -62,6 +62,8 @@ class PaperValueResult:
     reason: str = ""
     prediction_file: str | None = None
     sweep: list[SweepValue] = field(default_factory=list)
+    verdict: str | None = None          # over every candidate protocol (evaluators.checking.VERDICTS)
+    closest_protocol: str | None = None
     extra: dict[str, Any] = field(default_factory=dict)
     # filled in by the report plugin from the pytest report, not by the paper_values test:
     test: str | None = None             # pytest node id

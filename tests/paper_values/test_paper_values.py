@@ -11,9 +11,11 @@ converted into the published unit, then:
 * ``unknown``: the measurement is recorded and the test skips, asking for a status decision (an entry
   without a decided status must not pass silently).
 
+Scoring, the protocol sweep and the verdict (``reproduces`` / ``consistent`` / ``differs`` /
+``unavailable`` over every candidate protocol) come from :func:`evaluators.checking.evaluate_entry`, the
+function ``audiorepro check`` uses; this module adds the regression rule against the golden ``status``.
 Entries without predictions skip with a reason naming what would enable them. Every test attaches a
-``PaperValueResult`` (with the protocol sweep: the same predictions under every other protocol of the
-family; see ``_sweep``) for the report before it passes, skips or xfails.
+``PaperValueResult`` (with the sweep and the verdict) for the report before it passes, skips or xfails.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from typing import Any
 import pytest
 
 from evaluators import golden
-from evaluators.errors import ProtocolUnavailableError, UnknownProtocolError
-from evaluators.golden import GoldenEntry, expected_outcome, to_published_unit, within_tolerance
-from evaluators.protocols import all_protocols, get_protocol
+from evaluators.checking import EntryVerdict, evaluate_entry
+from evaluators.errors import UnknownProtocolError
+from evaluators.golden import GoldenEntry, expected_outcome
+from evaluators.protocols import get_protocol
 from evaluators.verdict import PaperValueResult, SweepValue, attach
 
 pytestmark = pytest.mark.paper_values
@@ -61,47 +64,11 @@ def _no_predictions_reason(entry: GoldenEntry) -> str:
             f" (formats: `audiorepro score --help`), would enable it")
 
 
-#: formats whose texts are already normalised by the benchmark: protocols that start from raw model output do
-#: not apply to them, so their sweep is the entry's other candidate protocols only
-NORMALISED_FORMATS = frozenset({"audiobench-score"})
-
-
-def _sweep_protocols(entry: GoldenEntry, family: str) -> list[Any]:
-    if entry.predictions.format in NORMALISED_FORMATS:
-        candidates = []
-        for protocol_id in entry.protocols[1:]:
-            try:
-                candidates.append(get_protocol(protocol_id))
-            except UnknownProtocolError:
-                continue
-        return candidates
-    return [protocol for protocol in all_protocols(family) if protocol.id != entry.protocol]
-
-
-def _sweep(scoring: Any, data_dir: Any, entry: GoldenEntry, family: str) -> list[SweepValue]:
-    """The same predictions under every other applicable protocol, in the published unit.
-
-    Applicable: every other protocol of the family for raw model outputs; for sets of already-normalised
-    text (:data:`NORMALISED_FORMATS`) only the entry's other candidate protocols.
-    """
-    out: list[SweepValue] = []
-    for protocol in _sweep_protocols(entry, family):
-        if protocol.unavailable:
-            out.append(SweepValue(protocol.id, None, protocol.signature(), available=False,
-                                  reason=protocol.unavailable))
-            continue
-        try:
-            score = scoring.pick(scoring.score_set(data_dir, entry.predictions, protocol.id, interval=False), entry)
-        except ProtocolUnavailableError as error:
-            out.append(SweepValue(protocol.id, None, protocol.signature(), available=False, reason=error.reason))
-            continue
-        except Exception as error:  # a protocol that cannot read these items (no choices, ...) is not applicable
-            out.append(SweepValue(protocol.id, None, protocol.signature(), available=False,
-                                  reason=f"not applicable: {type(error).__name__}: {error}"))
-            continue
-        value = None if score.value is None else to_published_unit(score.value, score.unit, entry.unit)
-        out.append(SweepValue(protocol.id, value, score.signature, score.n, dict(score.skipped)))
-    return out
+def _sweep(verdict: EntryVerdict) -> list[SweepValue]:
+    """The rows of every other candidate protocol (the library's sweep), in the report's form."""
+    return [SweepValue(row.protocol, row.value, row.signature, row.n, dict(row.skipped),
+                       available=row.value is not None or row.failure == "no_items", reason=row.reason)
+            for row in verdict.rows if not row.primary]
 
 
 def _join_summary(prediction_set: Any) -> tuple[str, dict[str, Any]]:
@@ -120,44 +87,41 @@ def _join_summary(prediction_set: Any) -> tuple[str, dict[str, Any]]:
 def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, request: pytest.FixtureRequest) -> None:
     if entry.predictions is None:
         _skip(request, entry, "no_predictions", _no_predictions_reason(entry))
+    from evaluators import sources
     from evaluators.sources import MissingDataError
 
     try:  # data directory, cache, or the permissively licensed sets shipped with the package
         for relative in entry.predictions.files():
-            paper_scoring.resolve_file(data_dir, relative)
+            sources.resolve(data_dir, relative)
     except MissingDataError as error:
         _skip(request, entry, "no_predictions", str(error))
     try:
-        protocol = get_protocol(entry.protocol)
+        get_protocol(entry.protocol)
     except UnknownProtocolError:
         _skip(request, entry, "unavailable", f"protocol {entry.protocol} not registered yet")
     try:
-        score = paper_scoring.pick(paper_scoring.score_set(data_dir, entry.predictions, protocol.id, interval=True),
-                                   entry)
+        prediction_set = paper_scoring.sets.load(data_dir, entry.predictions)
     except paper_scoring.NotReady as error:
         _skip(request, entry, "unavailable", str(error))
-    except ProtocolUnavailableError as error:
-        _skip(request, entry, "unavailable", str(error))
-    if score.value is None:
-        reason = f"{protocol.id} kept no item of {entry.predictions.describe()} (skipped: {dict(score.skipped)})"
-        attach(request.node.user_properties, _result(entry, "error", reason=reason, signature=score.signature,
-                                                     skipped=dict(score.skipped), n=0))
+    verdict = evaluate_entry(entry, prediction_set, key=paper_scoring.sets.key(entry.predictions),
+                             fmt=entry.predictions.format, scorer=paper_scoring.scorer)
+    primary = verdict.primary
+    if primary.failure in ("unavailable", "unit"):
+        _skip(request, entry, "unavailable", f"{primary.protocol} is unavailable: {primary.reason}")
+    if primary.failure is not None:
+        reason = f"{primary.protocol} on {entry.predictions.describe()}: {primary.reason}"
+        attach(request.node.user_properties, _result(entry, "error", reason=reason, signature=primary.signature,
+                                                     skipped=dict(primary.skipped), n=0))
         pytest.fail(reason)
 
-    value = to_published_unit(score.value, score.unit, entry.unit)
-    interval = None
-    if score.interval is not None:
-        interval = (to_published_unit(score.interval.low, score.unit, entry.unit),
-                    to_published_unit(score.interval.high, score.unit, entry.unit))
-    delta = value - entry.value
-    reproduces = within_tolerance(value, entry)
-    sweep = _sweep(paper_scoring, data_dir, entry, protocol.family)
-    outcome = expected_outcome(entry, value)
-    join = _join_summary(paper_scoring.load_set(data_dir, entry.predictions))
-    detail = (f"{outcome.message}; {protocol.id} on {entry.predictions.describe()}, n={score.n}, "
-              f"skipped={dict(score.skipped)}{join[0]}, signature {score.signature}")
-    result = _result(entry, "reproduces" if reproduces else "differs", value=value, delta=delta, interval=interval,
-                     signature=score.signature, n=score.n, skipped=dict(score.skipped), sweep=sweep,
+    outcome = expected_outcome(entry, primary.value)
+    join = _join_summary(prediction_set)
+    detail = (f"{outcome.message}; {primary.protocol} on {entry.predictions.describe()}, n={primary.n}, "
+              f"skipped={dict(primary.skipped)}{join[0]}, signature {primary.signature}")
+    result = _result(entry, "reproduces" if primary.status == "reproduces" else "differs", value=primary.value,
+                     delta=primary.delta, interval=primary.interval, signature=primary.signature, n=primary.n,
+                     skipped=dict(primary.skipped), sweep=_sweep(verdict), verdict=verdict.verdict,
+                     closest_protocol=verdict.closest_protocol,
                      reason=entry.reason if entry.status != "unknown" else detail)
     result.extra.update(join[1])
     attach(request.node.user_properties, result)
