@@ -52,6 +52,9 @@ VERDICTS = ("reproduces", "consistent", "differs", "unavailable")
 #: not apply to them, so their sweep is the entry's other candidate protocols only
 NORMALISED_FORMATS = frozenset({"audiobench-score"})
 
+#: the golden converter's default ``reason`` of an entry without predictions (not a known reason for a gap)
+DEFAULT_NO_PREDICTIONS_REASON = "no public per-sample predictions for this number"
+
 #: ``applicable(protocol) -> None`` (valid) or the reason it does not apply to these data
 Applicability = Callable[[Protocol], "str | None"]
 
@@ -113,6 +116,12 @@ class EntryVerdict:
         return next((row for row in self.rows if row.primary), None)
 
     @property
+    def known_reason(self) -> str | None:
+        """The entry's curated reason for its status (``None`` for the converter's default text)."""
+        reason = self.entry.reason
+        return reason if reason and reason != DEFAULT_NO_PREDICTIONS_REASON else None
+
+    @property
     def closest(self) -> ProtocolRow | None:
         return next((row for row in self.rows if row.protocol == self.closest_protocol), None)
 
@@ -125,7 +134,7 @@ class EntryVerdict:
                 "verdict": self.verdict, "closest_protocol": self.closest_protocol,
                 "delta": closest.delta if closest else None,
                 "delta_in_intervals": closest.delta_in_intervals if closest else None,
-                "expected_status": entry.status, "known_reason": entry.reason or None, "reason": self.reason or None,
+                "expected_status": entry.status, "known_reason": self.known_reason, "reason": self.reason or None,
                 "results": [row.as_dict() for row in self.rows]}
 
 
@@ -317,12 +326,50 @@ def evaluate_entry(entry: GoldenEntry, predictions: PredictionSet, *, key: Hasha
     return decide(entry, rows)
 
 
+def match_entries(entries: Iterable[GoldenEntry], *, dataset: str, split: str, model: str | None = None,
+                  task: str | None = None, pair: str | None = None) -> list[GoldenEntry]:
+    """The published numbers a prediction file of ``dataset``/``split`` can be checked against.
+
+    ``dataset`` matches a golden ``dataset_key`` exactly; with a ``pair`` (``en-ja``) ``<dataset>-<pair>``
+    (``covost2`` → ``covost2-en-ja``); when neither key exists, every ``<dataset>-…`` key (a benchmark with
+    sub-task entries: ``mmau`` → ``mmau-sound``, ``mmau-average``, …). ``model`` (``None``: every model)
+    and ``task`` (the family of the entry's own protocol) narrow the match.
+    """
+    entries = list(entries)
+    keys = {entry.dataset_key for entry in entries}
+    if pair and f"{dataset}-{pair}" in keys:
+        wanted = {f"{dataset}-{pair}"}
+    elif dataset in keys:
+        wanted = {dataset}
+    else:
+        wanted = {key for key in keys if key.startswith(dataset + "-")}
+    out = []
+    for entry in entries:
+        if entry.dataset_key not in wanted or entry.split_key != split:
+            continue
+        if model is not None and entry.model_key != model:
+            continue
+        if task is not None and _family(entry) != task:
+            continue
+        out.append(entry)
+    return out
+
+
+def _family(entry: GoldenEntry) -> str | None:
+    if not entry.protocols:
+        return None
+    try:
+        return get_protocol(entry.protocols[0]).family
+    except UnknownProtocolError:
+        return None
+
+
 def evaluate_entries(entries: Iterable[GoldenEntry], predictions: PredictionSet, **options: Any) -> list[EntryVerdict]:
     """:func:`evaluate_entry` for several entries sharing one set (one scorer, so each protocol runs once)."""
     options.setdefault("scorer", Scorer())
     return [evaluate_entry(entry, predictions, **options) for entry in entries]
 
 
-__all__ = ["NORMALISED_FORMATS", "ROW_STATUSES", "VERDICTS", "EntryVerdict", "GoldenSets", "NotReady", "ProtocolRow",
-           "Scorer", "candidate_protocols", "decide", "evaluate_entries", "evaluate_entry", "pick", "row_status",
-           "score_group", "score_row"]
+__all__ = ["DEFAULT_NO_PREDICTIONS_REASON", "NORMALISED_FORMATS", "ROW_STATUSES", "VERDICTS", "EntryVerdict",
+           "GoldenSets", "NotReady", "ProtocolRow", "Scorer", "candidate_protocols", "decide", "evaluate_entries",
+           "evaluate_entry", "match_entries", "pick", "row_status", "score_group", "score_row"]

@@ -25,7 +25,7 @@ from typing import Any
 import pytest
 
 from evaluators import golden
-from evaluators.checking import EntryVerdict, evaluate_entry
+from evaluators.checking import DEFAULT_NO_PREDICTIONS_REASON, EntryVerdict, evaluate_entry
 from evaluators.errors import UnknownProtocolError
 from evaluators.golden import GoldenEntry, expected_outcome
 from evaluators.protocols import get_protocol
@@ -50,10 +50,6 @@ def _result(entry: GoldenEntry, status: str, **fields: Any) -> PaperValueResult:
 def _skip(request: pytest.FixtureRequest, entry: GoldenEntry, status: str, reason: str) -> None:
     attach(request.node.user_properties, _result(entry, status, reason=reason))
     pytest.skip(reason)
-
-
-#: the converter's default ``reason`` of an entry without predictions (a curated reason is shown instead)
-DEFAULT_NO_PREDICTIONS_REASON = "no public per-sample predictions for this number"
 
 
 def _no_predictions_reason(entry: GoldenEntry) -> str:
