@@ -298,12 +298,15 @@ def decide(entry: GoldenEntry, rows: list[ProtocolRow]) -> EntryVerdict:
 
 def evaluate_entry(entry: GoldenEntry, predictions: PredictionSet, *, key: Hashable = None, fmt: str | None = None,
                    scorer: Scorer | None = None, sweep: bool = True, sweep_intervals: bool = False,
-                   applicable: Applicability | None = None) -> EntryVerdict:
+                   applicable: Applicability | None = None,
+                   adapt: Callable[[Protocol], Protocol] | None = None) -> EntryVerdict:
     """Every candidate protocol's row for ``entry`` on ``predictions`` and the verdict (module docstring).
 
     ``key`` identifies the set for the scorer's cache (default: the object's id); ``fmt`` is its format name
     (decides the sweep for normalised text); the entry's own protocol always gets its 95 % interval, the
-    sweep only with ``sweep_intervals``; ``applicable`` may reject protocols as ``not_applicable``.
+    sweep only with ``sweep_intervals``; ``applicable`` may reject protocols as ``not_applicable``; ``adapt`` may
+    swap a protocol for a variant that suits the data (a fixed target language, see
+    :func:`evaluators.language_pair.with_fixed_language`).
     """
     scorer = scorer or Scorer()
     key = id(predictions) if key is None else key
@@ -320,6 +323,7 @@ def evaluate_entry(entry: GoldenEntry, predictions: PredictionSet, *, key: Hasha
                                     primary=primary))
             continue
         interval = primary or sweep_intervals
+        protocol = adapt(protocol) if adapt is not None else protocol
         rows.append(score_row(entry, protocol, lambda p=protocol, i=interval: scorer.score(key, predictions, p,
                                                                                           interval=i),
                               primary=primary))

@@ -3,8 +3,10 @@
 :func:`check_run` is what ``audiorepro check`` and ``pytest -m paper_values --run`` share: for each
 prediction file of a :class:`~evaluators.run_manifest.Run` it finds the golden entries of the same dataset,
 split (and task) — of the run's model, of ``against`` another model, or of every model — and evaluates each
-with :func:`evaluators.checking.evaluate_entry` (every candidate protocol with its 95 % interval). Each
-protocol is scored once per file, however many entries share it.
+with :func:`evaluators.checking.evaluate_entry` (every candidate protocol with its 95 % interval; for
+translation only the protocols of the language pair — the manifest's ``pair``, else the entry's dataset key
+``covost2-en-ja``, else the items' metadata). Each protocol is scored once per file, however many entries
+share it.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from evaluators.checking import VERDICTS, EntryVerdict, Scorer, evaluate_entry, match_entries
 from evaluators.errors import AudioreproError
 from evaluators.golden import GoldenEntry, all_entries
+from evaluators.language_pair import pair_of_dataset_key, protocol_filter
 from evaluators.run_manifest import Run, RunPrediction, load_run_predictions
 
 #: verdicts that let ``audiorepro check`` exit 0
@@ -92,8 +95,12 @@ def check_run(run: Run, *, against: str | None = None, all_models: bool = False,
         predictions = load_run_predictions(prediction)
         fmt = prediction.format or detect_format(prediction.file).name
         scorer = Scorer()
-        verdicts = [evaluate_entry(entry, predictions, key=str(prediction.file), fmt=fmt, scorer=scorer,
-                                   sweep_intervals=True) for entry in matched]
+        verdicts = []
+        for entry in matched:
+            selection = protocol_filter(predictions, prediction.pair or pair_of_dataset_key(entry.dataset_key))
+            verdicts.append(evaluate_entry(entry, predictions, key=str(prediction.file), fmt=fmt, scorer=scorer,
+                                           sweep_intervals=True, applicable=selection.applicable,
+                                           adapt=selection.adapt))
         verdicts.sort(key=lambda verdict: (VERDICTS.index(verdict.verdict), verdict.entry.id))
         files.append(FileCheck(prediction, fmt, len(predictions), verdicts))
     if not files:

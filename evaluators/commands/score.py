@@ -4,7 +4,9 @@ Prints the value (error rates and accuracies as fractions), the items kept, the 
 reason, the 95 % interval, per-group values where the protocol groups items (e.g. Qwen's per
 ``source`` WER) and the signature. ``--json`` prints the same as one JSON object; ``--items`` adds
 every item's processed hypothesis/references, statistics and skip reason. An unavailable protocol
-is reported with its reason and exit status 3.
+is reported with its reason and exit status 3. For translation, ``--pair en-ja`` names the language pair
+when the items carry no ``source`` metadata (a protocol that reads the target language from ``source``
+then runs with that language fixed, named in its signature); a protocol built for another pair is an error.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from evaluators.commands._scoring import (
     score_or_unavailable,
     score_record,
 )
+from evaluators.errors import AudioreproError
 from evaluators.predictions import FORMATS, load_predictions
 from evaluators.protocols import get_protocol
 
@@ -32,14 +35,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--protocol", required=True, help="protocol id, e.g. ASR-AB (`audiorepro protocols`)")
     parser.add_argument("--format", dest="fmt", default=None, help=f"prediction format (default: detect); "
                         f"known: {', '.join(sorted(FORMATS))}")
+    parser.add_argument("--pair", metavar="SRC-TGT", help="language pair of a translation file, e.g. en-ja "
+                        "(default: from the items' source or target_language metadata)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
     parser.add_argument("--items", action="store_true", help="include per-item details")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    from evaluators.language_pair import parse_pair, protocol_filter
+
     protocol = get_protocol(args.protocol)
+    pair = parse_pair(args.pair) if args.pair else None
     predictions = load_predictions(args.file, args.fmt)
+    if protocol.family == "st":
+        selection = protocol_filter(predictions, pair)
+        reason = selection.applicable(protocol)
+        if reason and pair is not None:
+            raise AudioreproError(f"{args.file}: {protocol.id} does not apply to this file: {reason}")
+        protocol = selection.adapt(protocol)
     score = score_or_unavailable(protocol, predictions, details=args.items, strict=True)
     if args.json:
         print(json.dumps(score_record(score, items=args.items), indent=2, ensure_ascii=False))

@@ -114,7 +114,8 @@ def require_target_language(language_of: Callable[[Mapping[str, Any]], str]) -> 
         except KeyError:
             raise PredictionFormatError(
                 "predictions", "no 'source' metadata (e.g. covost2_en_ja_test) to take the target language from; "
-                "pass target_language", item=prepared.item.id, field="metadata.source") from None
+                "give the language pair (--pair en-ja, or `pair` in a run manifest)", item=prepared.item.id,
+                field="metadata.source") from None
         except ValueError as error:
             raise PredictionFormatError("predictions", str(error), item=prepared.item.id,
                                         field="metadata.source") from None

@@ -60,3 +60,45 @@ def test_real_audiobench_file_gives_the_published_asr_ab_value(require_data_dir:
     assert set(by_id) == {p.id for p in all_protocols("asr")}
     assert round(by_id["ASR-AB"]["value"], 6) == 0.555834
     assert by_id["ASR-AB"]["n"] == 2617
+
+
+def _st_file(path: Path, source: str | None, *, references: int = 1) -> Path:
+    rows = [("Ich mag Katzen.", "Ich mag Katzen."), ("Das Wetter ist heute schön.", "Heute ist das Wetter schön.")]
+    with path.open("w", encoding="utf-8") as handle:
+        for index, (hypothesis, reference) in enumerate(rows):
+            record = {"id": str(index), "prediction": hypothesis, "references": [reference] * references}
+            if source:
+                record["metadata"] = {"source": source}
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_st_sweep_scores_only_protocols_of_the_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(_st_file(tmp_path / "de.jsonl", "covost2_en_de_test")), "--task", "st", "--json"]) == 0
+    rows = {row["protocol"]: row for row in json.loads(capsys.readouterr().out)}
+    scored = {pid for pid, row in rows.items() if row["status"] == "ok"}
+    assert {"ST-QWEN", "ST-COVOST", "ST-JW-DE/no-skip"} <= scored
+    assert not any("JA" in pid or "ZH" in pid or pid == "ST-AB/zh-tok" for pid in scored)
+    assert rows["ST-JW-JA/ja-mecab"]["status"] == "not_applicable" and rows["ST-JW-JA/ja-mecab"]["value"] is None
+
+
+def test_st_sweep_with_pair_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["sweep", str(_st_file(tmp_path / "x.jsonl", None)), "--task", "st", "--pair", "en-de"]) == 0
+    out = capsys.readouterr().out
+    assert "language pair en-de (from explicit)" in out and "ST-QWEN/de" in out
+
+
+def test_a_failing_protocol_is_an_unavailable_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _st_file(tmp_path / "two-refs.jsonl", "covost2_en_de_test", references=2)
+    assert main(["sweep", str(path), "--task", "st", "--json"]) == 0
+    rows = {row["protocol"]: row for row in json.loads(capsys.readouterr().out)}
+    assert rows["ST-COVOST"]["status"] == "unavailable" and "expected 1 reference" in rows["ST-COVOST"]["reason"]
+    assert set(rows) == {protocol.id for protocol in all_protocols("st")}  # the sweep went on to the end
+
+
+def test_score_refuses_a_protocol_of_another_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = _st_file(tmp_path / "x.jsonl", None)
+    assert main(["score", str(path), "--protocol", "ST-JW-JA", "--pair", "en-de"]) == 2
+    assert "built for target ja, not de" in capsys.readouterr().err
+    assert main(["score", str(path), "--protocol", "ST-QWEN", "--pair", "en-de", "--json"]) == 0
+    assert "target_language:de" in json.loads(capsys.readouterr().out)["signature"]

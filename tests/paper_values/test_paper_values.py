@@ -28,6 +28,7 @@ from evaluators import golden
 from evaluators.checking import DEFAULT_NO_PREDICTIONS_REASON, EntryVerdict, evaluate_entry
 from evaluators.errors import UnknownProtocolError
 from evaluators.golden import GoldenEntry, expected_outcome
+from evaluators.language_pair import pair_of_dataset_key, protocol_filter
 from evaluators.protocols import get_protocol
 from evaluators.verdict import PaperValueResult, SweepValue, attach
 
@@ -63,7 +64,8 @@ def _no_predictions_reason(entry: GoldenEntry) -> str:
 def _sweep(verdict: EntryVerdict) -> list[SweepValue]:
     """The rows of every other candidate protocol (the library's sweep), in the report's form."""
     return [SweepValue(row.protocol, row.value, row.signature, row.n, dict(row.skipped),
-                       available=row.value is not None or row.failure == "no_items", reason=row.reason)
+                       available=row.value is not None or row.failure == "no_items",
+                       reason=f"not applicable: {row.reason}" if row.status == "not_applicable" else row.reason)
             for row in verdict.rows if not row.primary]
 
 
@@ -99,8 +101,10 @@ def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, requ
         prediction_set = paper_scoring.sets.load(data_dir, entry.predictions)
     except paper_scoring.NotReady as error:
         _skip(request, entry, "unavailable", str(error))
+    selection = protocol_filter(prediction_set, pair_of_dataset_key(entry.dataset_key))
     verdict = evaluate_entry(entry, prediction_set, key=paper_scoring.sets.key(entry.predictions),
-                             fmt=entry.predictions.format, scorer=paper_scoring.scorer)
+                             fmt=entry.predictions.format, scorer=paper_scoring.scorer,
+                             applicable=selection.applicable, adapt=selection.adapt)
     primary = verdict.primary
     if primary.failure in ("unavailable", "unit"):
         _skip(request, entry, "unavailable", f"{primary.protocol} is unavailable: {primary.reason}")
