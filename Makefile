@@ -41,9 +41,10 @@ test: $(STAMP) wordnet
 # The main job. First completes the public prediction data by the manifest (only files this machine lacks:
 # the permissively licensed sets ship with the package; the others download, sha256-checked, into the cache);
 # offline that step says so in one line and the report measures what is here.
+# `make report RUN=my_run.yaml` also checks your own run (docs/run-manifest.md) and adds "Your run" to the report.
 report: $(STAMP) wordnet
 	$(BIN)/audiorepro fetch --missing --offline-ok
-	$(BIN)/pytest -m paper_values -n $(PYTEST_WORKERS) --report-dir $(REPORT_DIR)
+	$(BIN)/pytest -m paper_values -n $(PYTEST_WORKERS) --report-dir $(REPORT_DIR) $(if $(RUN),--run $(RUN))
 
 bench: $(STAMP)
 	for script in benchmarks/bench_*.py; do $(PY) $$script || exit 1; done

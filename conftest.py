@@ -4,6 +4,8 @@ Options:
   --gpu         run determinism tests on CUDA (tests marked ``gpu`` are skipped without it)
   --data-dir    folder holding the public prediction sets (default: env AUDIOREPRO_DATA)
   --report-dir  where the reproduction report is written (default: reports/)
+  --run         your own run (manifest YAML or result directory): ``pytest -m paper_values --run RUN`` adds one
+                test per matched published number and protocol, and a "Your run" report section
 
 Nothing in the suite touches the network: hub look-ups are switched off here, before any test
 module imports transformers or huggingface_hub.
@@ -37,6 +39,22 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="folder with the public prediction sets (default: $AUDIOREPRO_DATA)")
     group.addoption("--report-dir", default=os.environ.get("AUDIOREPRO_REPORT_DIR", str(ROOT / "reports")),
                     help="where the reproduction report is written (default: reports/)")
+    group.addoption("--run", default=os.environ.get("AUDIOREPRO_RUN") or None,
+                    help="your run (manifest YAML or directory, docs/run-manifest.md): check it against every "
+                         "matching published number (tests/paper_values/test_your_run.py)")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """A bad ``--run`` stops the session at once with one line naming the file and field (exit status 4)."""
+    run = config.getoption("--run", default=None)
+    if run:
+        from evaluators.errors import AudioreproError
+        from evaluators.run_manifest import load_run
+
+        try:
+            load_run(run)
+        except AudioreproError as error:
+            raise pytest.UsageError(f"--run {run}: {error}") from None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

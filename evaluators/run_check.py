@@ -16,8 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from evaluators.checking import VERDICTS, EntryVerdict, Scorer, evaluate_entry, match_entries
-from evaluators.errors import AudioreproError
+from evaluators.checking import VERDICTS, EntryVerdict, Scorer, candidate_protocols, evaluate_entry, match_entries
+from evaluators.errors import AudioreproError, UnknownProtocolError
 from evaluators.golden import GoldenEntry, all_entries
 from evaluators.language_pair import pair_of_dataset_key, protocol_filter
 from evaluators.run_manifest import Run, RunPrediction, load_run_predictions
@@ -75,39 +75,108 @@ def known_model(model: str, entries: Iterable[GoldenEntry]) -> str:
     raise AudioreproError(f"model {model!r} has no published number in the golden registry.{hint}")
 
 
+@dataclass(frozen=True)
+class PlannedCheck:
+    """One (file, published number, candidate protocol) of a run: one ``pytest --run`` test."""
+
+    prediction: RunPrediction
+    entry: GoldenEntry
+    protocol: str
+    primary: bool
+
+    @property
+    def id(self) -> str:
+        return f"{self.prediction.file.name}::{self.entry.id}::{self.protocol}"
+
+
+class RunChecker:
+    """Evaluates the files of a run against published numbers, each (file, entry) once per process.
+
+    ``check_run`` and ``pytest -m paper_values --run`` both use it: the same matching, pair selection and
+    :func:`evaluators.checking.evaluate_entry` call, one scorer per file (each protocol runs once per file).
+    """
+
+    def __init__(self, run: Run, *, against: str | None = None, all_models: bool = False,
+                 entries: Iterable[GoldenEntry] | None = None):
+        self.run = run
+        self.entries = list(all_entries() if entries is None else entries)
+        if against is not None and all_models:
+            raise AudioreproError("give either --against MODEL_KEY or --all-models, not both")
+        self.model = None if all_models else known_model(against or run.model, self.entries)
+        self._sets: dict[RunPrediction, tuple[Any, str]] = {}
+        self._scorers: dict[RunPrediction, Scorer] = {}
+        self._verdicts: dict[tuple[RunPrediction, str], EntryVerdict] = {}
+
+    @property
+    def compared_with(self) -> str:
+        return self.model or "all models"
+
+    def matches(self, prediction: RunPrediction) -> list[GoldenEntry]:
+        return match_entries(self.entries, dataset=prediction.dataset, split=prediction.split, model=self.model,
+                             task=prediction.task, pair=prediction.pair)
+
+    def load(self, prediction: RunPrediction) -> tuple[Any, str]:
+        """The prediction set and its format name (loaded once)."""
+        from evaluators.predictions import detect_format
+
+        if prediction not in self._sets:
+            fmt = prediction.format or detect_format(prediction.file).name
+            self._sets[prediction] = (load_run_predictions(prediction), fmt)
+        return self._sets[prediction]
+
+    def _selection(self, prediction: RunPrediction, entry: GoldenEntry) -> Any:
+        predictions, _ = self.load(prediction)
+        return protocol_filter(predictions, prediction.pair or pair_of_dataset_key(entry.dataset_key))
+
+    def verdict(self, prediction: RunPrediction, entry: GoldenEntry) -> EntryVerdict:
+        key = (prediction, entry.id)
+        if key not in self._verdicts:
+            predictions, fmt = self.load(prediction)
+            selection = self._selection(prediction, entry)
+            scorer = self._scorers.setdefault(prediction, Scorer())
+            self._verdicts[key] = evaluate_entry(entry, predictions, key=str(prediction.file), fmt=fmt, scorer=scorer,
+                                                 sweep_intervals=True, applicable=selection.applicable,
+                                                 adapt=selection.adapt)
+        return self._verdicts[key]
+
+    def plan(self) -> list[PlannedCheck]:
+        """Every (file, matched entry, candidate protocol), without scoring anything."""
+        planned = []
+        for prediction in self.run.predictions:
+            for entry in self.matches(prediction):
+                _, fmt = self.load(prediction)
+                selection = self._selection(prediction, entry)
+                try:
+                    candidates = candidate_protocols(entry, fmt)
+                except UnknownProtocolError:
+                    candidates = []
+                if not candidates:
+                    planned.append(PlannedCheck(prediction, entry, "-", True))
+                for index, protocol in enumerate(candidates):
+                    planned.append(PlannedCheck(prediction, entry, selection.adapt(protocol).id, index == 0))
+        return planned
+
+
 def check_run(run: Run, *, against: str | None = None, all_models: bool = False,
               entries: Iterable[GoldenEntry] | None = None) -> RunCheck:
     """Evaluate every file of ``run`` against the matching published numbers (module docstring)."""
-    from evaluators.predictions import detect_format
-
-    entries = list(all_entries() if entries is None else entries)
-    if against is not None and all_models:
-        raise AudioreproError("give either --against MODEL_KEY or --all-models, not both")
-    model = None if all_models else known_model(against or run.model, entries)
+    checker = RunChecker(run, against=against, all_models=all_models, entries=entries)
     files: list[FileCheck] = []
     unmatched: list[RunPrediction] = []
     for prediction in run.predictions:
-        matched = match_entries(entries, dataset=prediction.dataset, split=prediction.split, model=model,
-                                task=prediction.task, pair=prediction.pair)
+        matched = checker.matches(prediction)
         if not matched:
             unmatched.append(prediction)
             continue
-        predictions = load_run_predictions(prediction)
-        fmt = prediction.format or detect_format(prediction.file).name
-        scorer = Scorer()
-        verdicts = []
-        for entry in matched:
-            selection = protocol_filter(predictions, prediction.pair or pair_of_dataset_key(entry.dataset_key))
-            verdicts.append(evaluate_entry(entry, predictions, key=str(prediction.file), fmt=fmt, scorer=scorer,
-                                           sweep_intervals=True, applicable=selection.applicable,
-                                           adapt=selection.adapt))
+        predictions, fmt = checker.load(prediction)
+        verdicts = [checker.verdict(prediction, entry) for entry in matched]
         verdicts.sort(key=lambda verdict: (VERDICTS.index(verdict.verdict), verdict.entry.id))
         files.append(FileCheck(prediction, fmt, len(predictions), verdicts))
     if not files:
         wanted = ", ".join(f"{p.dataset} {p.split}" for p in run.predictions)
-        raise AudioreproError(f"{run.source}: no published number of {model or 'any model'} for {wanted} "
+        raise AudioreproError(f"{run.source}: no published number of {checker.compared_with} for {wanted} "
                               f"(`audiorepro golden list` shows the registry's dataset and split keys)")
-    return RunCheck(run, model or "all models", files, unmatched)
+    return RunCheck(run, checker.compared_with, files, unmatched)
 
 
-__all__ = ["PASSING_VERDICTS", "FileCheck", "RunCheck", "check_run", "known_model"]
+__all__ = ["PASSING_VERDICTS", "FileCheck", "PlannedCheck", "RunCheck", "RunChecker", "check_run", "known_model"]

@@ -15,6 +15,8 @@ from typing import Any
 USER_PROPERTY_KEY = "audiorepro_result"
 #: key for determinism-harness results (their own report section)
 DETERMINISM_PROPERTY_KEY = "audiorepro_determinism"
+#: key for the checks of the user's own run (``pytest -m paper_values --run``): the "Your run" section
+YOUR_RUN_PROPERTY_KEY = "audiorepro_your_run"
 #: key for the citation side-by-side groups (``evaluators.golden.comparison_groups`` + per-row audit fields)
 CITATION_PROPERTY_KEY = "audiorepro_citation_group"
 
@@ -93,6 +95,11 @@ class PaperValueResult:
 def attach(user_properties: list[tuple[str, Any]], result: PaperValueResult) -> None:
     """Attach a result to a pytest item (``request.node.user_properties``)."""
     user_properties.append((USER_PROPERTY_KEY, result.to_dict()))
+
+
+def attach_your_run(user_properties: list[tuple[str, Any]], record: dict[str, Any]) -> None:
+    """Attach one check of the user's run (entry, protocol, published, value, interval, status, verdict...)."""
+    user_properties.append((YOUR_RUN_PROPERTY_KEY, dict(record)))
 
 
 def attach_determinism(user_properties: list[tuple[str, Any]], record: dict[str, Any]) -> None:

@@ -181,7 +181,7 @@ def result_row(result: PaperValueResult) -> str:
 
 
 SECTION_TITLES = {
-    "summary": "Summary", "changes": "Status changes", "not-reproduced": "Does not reproduce",
+    "summary": "Summary", "your-run": "Your run", "changes": "Status changes", "not-reproduced": "Does not reproduce",
     "published-vs-reproduced": "Published vs reproduced", "trend": "Trend", "papers": "Results per paper",
     "protocol-sweep": "Protocol sweep", "skips": "Not measured", "determinism": "Determinism",
     "citations": "Same number, several papers", "notes": "Notes",
@@ -220,7 +220,7 @@ def chart(svg: str | None, title: str = "") -> str:
 def render_html(report: Report | ReportSections, history: Sequence[dict[str, Any]] = ()) -> str:
     """The whole page; ``history`` (entries of history.jsonl) feeds the trend chart."""
     sections = report if isinstance(report, ReportSections) else build_sections(report)
-    parts = [_header(sections), _summary(sections), _changes(sections), _not_reproduced(sections),
+    parts = [_header(sections), _summary(sections), _your_run(sections), _changes(sections), _not_reproduced(sections),
              _published(sections), _trend(history), _papers(sections), _sweep(sections), _skips(sections),
              _determinism(sections), _citations(sections), _notes(sections), '<div id="page-errors"></div>']
     parts.insert(1, table_of_contents(parts, sections))
@@ -346,6 +346,15 @@ def _papers(sections: ReportSections) -> str:
                          f"unavailable)</summary>{results_table(paper.paper, paper.not_measured)}</details>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _your_run(sections: ReportSections) -> str:
+    """Your own run (``--run``): the rows of ``Report.your_run_table``, rendered."""
+    if sections.your_run is None:
+        return ""
+    cells = [[text_cell(value) for value in row] for row in sections.your_run.rows]
+    return (f'<section id="your-run"><h2>Your run</h2><p class="muted">{escape(sections.your_run.summary)}</p>'
+            f'{html_table(sections.your_run.headers, cells, "your-run")}</section>')
 
 
 def _sweep(sections: ReportSections) -> str:

@@ -70,7 +70,8 @@ def render_markdown(report: Report | ReportSections) -> str:
     """The whole report as GitHub-flavoured markdown (sections computed by :func:`build_sections`)."""
     sections = report if isinstance(report, ReportSections) else build_sections(report)
     lines: list[str] = []
-    for section in (_header, _changes, _not_reproduced, _papers, _sweep, _skips, _determinism, _citations, _notes):
+    for section in (_header, _your_run, _changes, _not_reproduced, _papers, _sweep, _skips, _determinism,
+                    _citations, _notes):
         lines += section(sections)
     return "\n".join(lines).rstrip() + "\n"
 
@@ -151,6 +152,14 @@ def _papers(sections: ReportSections) -> list[str]:
                            [result_row(r)[:6] + [status_text(r.status)] for r in paper.not_measured])
             lines += ["", "</details>", ""]
     return lines
+
+
+def _your_run(sections: ReportSections) -> list[str]:
+    """Your own run (``--run``): your values beside the published ones and the public reproductions."""
+    if sections.your_run is None:
+        return []
+    return ["## Your run", "", sections.your_run.summary, "", *table(sections.your_run.headers, sections.your_run.rows),
+            ""]
 
 
 def _sweep(sections: ReportSections) -> list[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from evaluators.errors import AudioreproError
+from evaluators.report.formatting import MISSING, fmt_delta, fmt_interval, fmt_number
 from evaluators.report.run import now_utc
 from evaluators.verdict import STATUSES, PaperValueResult
 
@@ -85,6 +86,8 @@ class Report:
     run: dict[str, Any] = field(default_factory=dict)
     generated_at: str = field(default_factory=now_utc)
     notes: list[str] = field(default_factory=list)
+    #: checks of the user's own run (``pytest -m paper_values --run``), one per (entry, protocol)
+    your_run: list[dict[str, Any]] = field(default_factory=list)
 
     # ----------------------------------------------------------------- summaries
     def counts(self) -> dict[str, int]:
@@ -169,8 +172,47 @@ class Report:
                 f"Run `audiorepro fetch` with network (or set AUDIOREPRO_DATA to a folder holding them), then "
                 f"`make report` again.")
 
+    def your_run_table(self) -> tuple[list[str], list[list[str]]]:
+        """The "Your run" section, computed once for both renderings: header and text rows.
+
+        One row per check (entry × protocol, the entry's own protocol first), beside the published value and
+        the public reproduction of the same entry (the golden test's value and interval, when this run
+        measured it).
+        """
+        public = {result.id: result for result in self.results if result.value is not None}
+        headers = ["entry", "protocol", "published", "your value", "95% interval", "Δ", "status", "verdict",
+                   "closest", "public reproduction"]
+        rows = []
+        order = sorted(self.your_run, key=lambda r: (str(r.get("file")), str(r.get("entry")), not r.get("primary"),
+                                                      str(r.get("protocol"))))
+        for record in order:
+            reproduction = public.get(str(record.get("entry")))
+            public_text = (f"{fmt_number(reproduction.value)} {fmt_interval(reproduction.interval)} "
+                           f"({reproduction.protocol})" if reproduction is not None else MISSING)
+            status = str(record.get("status") or MISSING)
+            if record.get("reason") and record.get("value") is None:
+                status += f": {record['reason']}"
+            protocol = str(record.get("protocol")) + (" *" if record.get("primary") else "")
+            rows.append([str(record.get("entry")), protocol,
+                         f"{record.get('printed') or fmt_number(record.get('published'))} {record.get('unit', '')}",
+                         fmt_number(record.get("value")), fmt_interval(record.get("interval")),
+                         fmt_delta(record.get("delta")), status, str(record.get("verdict") or MISSING),
+                         str(record.get("closest_protocol") or MISSING), public_text])
+        return headers, rows
+
+    def your_run_summary(self) -> str:
+        """"run <model>: N checks of M published numbers: a reproduce, b consistent, ..." (by entry verdict)."""
+        verdicts: dict[str, str] = {str(r.get("entry")): str(r.get("verdict")) for r in self.your_run}
+        counts = Counter(verdicts.values())
+        models = sorted({str(r.get("run_model")) for r in self.your_run if r.get("run_model")})
+        files = sorted({str(r.get("file")) for r in self.your_run})
+        return (f"run of {', '.join(models) or 'an unnamed model'} ({len(files)} file(s)): {len(self.your_run)} "
+                f"checks of {len(verdicts)} published numbers — "
+                + ", ".join(f"{counts[v]} {v}" for v in ("reproduces", "consistent", "differs", "unavailable")
+                            if counts.get(v)) + "; * = the entry's own protocol")
+
     def is_empty(self) -> bool:
-        return not self.results and not self.determinism and not self.skipped_tests
+        return not self.results and not self.determinism and not self.skipped_tests and not self.your_run
 
     # ----------------------------------------------------------------- (de)serialisation
     def to_dict(self) -> dict[str, Any]:
@@ -184,6 +226,7 @@ class Report:
             "determinism": [sanitize(row) for row in self.determinism],
             "citations": sanitize(self.citations),
             "notes": list(self.notes),
+            "your_run": [sanitize(row) for row in self.your_run],
         }
 
     def to_json(self) -> str:
@@ -199,6 +242,7 @@ class Report:
             run=dict(data.get("run", {})),
             generated_at=data.get("generated_at") or now_utc(),
             notes=list(data.get("notes", [])),
+            your_run=[dict(row) for row in data.get("your_run", [])],
         )
 
 
@@ -248,7 +292,9 @@ def merge_reports(reports: Iterable[Report]) -> Report:
     skipped: dict[str, dict[str, str]] = {}
     citations = None
     notes: list[str] = []
+    your_run: list[dict[str, Any]] = []
     for report in reports:
+        your_run = report.your_run or your_run
         by_id.update({result.id: result for result in report.results})
         determinism.extend(report.determinism)
         skipped.update({row.get("test", ""): row for row in report.skipped_tests})
@@ -256,4 +302,4 @@ def merge_reports(reports: Iterable[Report]) -> Report:
         notes.extend(note for note in report.notes if note not in notes)
     return Report(results=list(by_id.values()), determinism=determinism, skipped_tests=list(skipped.values()),
                   citations=citations, run=dict(reports[-1].run), generated_at=reports[-1].generated_at,
-                  notes=notes)
+                  notes=notes, your_run=your_run)

@@ -40,6 +40,7 @@ from evaluators.verdict import (
     CITATION_PROPERTY_KEY,
     DETERMINISM_PROPERTY_KEY,
     USER_PROPERTY_KEY,
+    YOUR_RUN_PROPERTY_KEY,
     PaperValueResult,
 )
 
@@ -106,6 +107,7 @@ class ReportCollector:
         determinism: list[dict[str, Any]] = []
         skipped_tests: list[dict[str, str]] = []
         citations: list[dict[str, Any]] = []
+        your_run: list[dict[str, Any]] = []
         notes: list[str] = []
         for nodeid, state in self.tests.items():
             attached = False
@@ -122,6 +124,9 @@ class ReportCollector:
                 elif key == CITATION_PROPERTY_KEY and isinstance(value, dict):
                     attached = True
                     citations.append(sanitize(value))
+                elif key == YOUR_RUN_PROPERTY_KEY and isinstance(value, dict):
+                    attached = True
+                    your_run.append({**sanitize(value), "test": nodeid, "outcome": state.outcome})
                 elif key == DETERMINISM_PROPERTY_KEY:
                     attached = True
                     row = sanitize(value) if isinstance(value, dict) else {"value": sanitize(value)}
@@ -141,7 +146,8 @@ class ReportCollector:
         run = run_facts(exit_status=exit_status, data_dir=str(data_dir) if data_dir else None,
                         cwd=self.config.rootpath)
         run["pytest_args"] = [str(arg) for arg in self.config.invocation_params.args]  # tells a partial run (-k)
-        report = Report(results=results, determinism=determinism, skipped_tests=skipped_tests, notes=notes, run=run)
+        report = Report(results=results, determinism=determinism, skipped_tests=skipped_tests, notes=notes, run=run,
+                        your_run=your_run)
         if citations:  # attached by the citation tests (richer: value in the group's unit, audit fields)
             report.citations = sorted(citations, key=lambda g: (str(g.get("model")), str(g.get("dataset")),
                                                                 str(g.get("split")), str(g.get("metric"))))
@@ -181,6 +187,8 @@ class ReportCollector:
                         f"{counts['changed']} changed vs golden expectation")
         if report.determinism:
             self.summary += f"; {len(report.determinism)} determinism records"
+        if report.your_run:
+            self.summary += f"; your {report.your_run_summary()}"
         if report.data_warning():
             self.summary += f"\naudiorepro report: {report.data_warning()}"
 

@@ -113,6 +113,15 @@ class DeterminismSection:
 
 
 @dataclass(frozen=True)
+class YourRunSection:
+    """Your own run (``pytest --run``): a one-line summary and the rows of ``Report.your_run_table``."""
+
+    summary: str
+    headers: list[str]
+    rows: list[list[Any]]
+
+
+@dataclass(frozen=True)
 class ReportSections:
     """Everything both renderings show, in page order."""
 
@@ -128,6 +137,8 @@ class ReportSections:
     notes: list[str]
     #: every result, for the charts of the HTML page
     results: list[PaperValueResult]
+    #: your own run's rows, when the run had ``--run``
+    your_run: YourRunSection | None = None
 
 
 def build_sections(report: Report) -> ReportSections:
@@ -149,7 +160,15 @@ def build_sections(report: Report) -> ReportSections:
         citations=[citation_group(group) for group in (report.citations or []) if len(group.get("values", [])) > 1],
         notes=list(report.notes or ()),
         results=list(report.results),
+        your_run=your_run_section(report),
     )
+
+
+def your_run_section(report: Report) -> YourRunSection | None:
+    if not report.your_run:
+        return None
+    headers, rows = report.your_run_table()
+    return YourRunSection(summary=report.your_run_summary(), headers=list(headers), rows=[list(row) for row in rows])
 
 
 def paper_table(paper: str, results: list[PaperValueResult]) -> PaperTable:
