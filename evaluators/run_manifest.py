@@ -12,7 +12,8 @@ A **run manifest** is a YAML file (schema: ``run_manifest.schema.json`` next to 
 
 A **directory** may be given instead when names and formats say enough: the model from the folder name
 (``salmonn_7b`` → ``salmonn-7b``) or ``--model``, dataset and split from AudioBench file names
-(``librispeech_test_clean.json``, ``…_wer_score.json``). Whatever cannot be inferred is an error naming
+(``librispeech_test_clean.json``, ``…_wer_score.json``) or the ``source`` of Qwen2-Audio ``eval_audio`` results
+(``librispeech_test_clean``, ``covost2_en_de_test``). Whatever cannot be inferred is an error naming
 the file and the missing field. Every problem raises :class:`RunManifestError` (file, prediction, field).
 """
 
@@ -54,6 +55,23 @@ AUDIOBENCH_FILES: dict[str, tuple[str, str, str]] = {
     "covost2_ta_en_test": ("covost2-ta-en", "test", "st"),
 }
 _AUDIOBENCH_SUFFIX = re.compile(r"_(wer|bleu)_score$")
+#: Qwen ``source`` values (``eval_audio`` results) → dataset, split, task
+_QWEN_SOURCES = (
+    (re.compile(r"^librispeech_(?P<split>(?:test|dev)_(?:clean|other))$"), "librispeech", "asr"),
+    (re.compile(r"^covost2_(?P<pair>[a-z]{2,3}_[a-z]{2,3})(?:_test)?$"), "covost2", "st"),
+)
+
+
+def dataset_of_source(source: str) -> tuple[str, str, str] | None:
+    """Dataset key, split key and task a Qwen ``source`` value names (``librispeech_test_clean``), or ``None``."""
+    for pattern, dataset, task in _QWEN_SOURCES:
+        match = pattern.match(source)
+        if match is None:
+            continue
+        if "pair" in pattern.groupindex:
+            return f"{dataset}-{match['pair'].replace('_', '-')}", "test", task
+        return dataset, match["split"].replace("_", "-"), task
+    return None
 
 
 class RunManifestError(AudioreproError, ValueError):
@@ -78,13 +96,19 @@ class RunPrediction:
     answer_key: Path | None = None
     format: str | None = None
     prompt: str | None = None
+    references: Path | None = None
 
     def describe(self) -> str:
         extra = f", pair {self.pair}" if self.pair else ""
         return f"{self.file.name} ({self.dataset} {self.split}{extra})"
 
     def loader_options(self) -> dict[str, Any]:
-        return {"answer_key": self.answer_key} if self.answer_key is not None else {}
+        options: dict[str, Any] = {}
+        if self.answer_key is not None:
+            options["answer_key"] = self.answer_key
+        if self.references is not None:
+            options["references"] = self.references
+        return options
 
 
 @dataclass(frozen=True)
@@ -151,9 +175,11 @@ def parse_manifest(data: Any, path: str | Path) -> Run:
             raise RunManifestError(path, f"unknown format {fmt!r}; known: {', '.join(sorted(FORMATS))}", item=index,
                                    field="format")
         answer_key = _relative_file(path, raw["answer_key"], index, "answer_key") if "answer_key" in raw else None
+        references = _relative_file(path, raw["references"], index, "references") if "references" in raw else None
         predictions.append(RunPrediction(
             file=_relative_file(path, raw["file"], index, "file"), dataset=raw["dataset"], split=raw["split"],
-            task=raw.get("task"), pair=raw.get("pair"), answer_key=answer_key, format=fmt, prompt=raw.get("prompt")))
+            task=raw.get("task"), pair=raw.get("pair"), answer_key=answer_key, format=fmt, prompt=raw.get("prompt"),
+            references=references))
     return Run(model=data["model"], predictions=tuple(predictions), source=path, name=data.get("name", path.stem))
 
 
@@ -176,8 +202,30 @@ def model_key_from_name(name: str) -> str:
     return re.sub(r"[^a-z0-9.]+", "-", name.lower()).strip("-")
 
 
+def _infer_from_sources(file: Path) -> RunPrediction | None:
+    """A Qwen2-Audio ``eval_audio`` result file names its dataset in every item's ``source``."""
+    from evaluators.predictions import detect_format, load_predictions
+
+    if detect_format(file).name != "qwen2-audio-eval":
+        return None
+    sources = sorted({str(item.metadata["source"]) for item in load_predictions(file, "qwen2-audio-eval")})
+    if len(sources) != 1:
+        raise RunManifestError(file, f"holds several sources ({', '.join(sources[:6])}); write a run manifest with "
+                                     "one prediction per dataset (docs/run-manifest.md)", field="dataset")
+    known = dataset_of_source(sources[0])
+    if known is None:
+        raise RunManifestError(file, f"cannot infer the dataset and split from source {sources[0]!r}; write a run "
+                                     "manifest (docs/run-manifest.md)", field="dataset")
+    dataset, split, task = known
+    return RunPrediction(file=file.resolve(), dataset=dataset, split=split, task=task)
+
+
 def infer_prediction(file: Path) -> RunPrediction:
-    """Dataset, split and task of one file of a run directory, from its name; ``RunManifestError`` otherwise."""
+    """Dataset, split and task of one file of a run directory, from its name or its items' ``source``;
+    ``RunManifestError`` otherwise."""
+    from_sources = _infer_from_sources(file)
+    if from_sources is not None:
+        return from_sources
     stem = _AUDIOBENCH_SUFFIX.sub("", file.stem)
     if stem in AUDIOBENCH_FILES:
         dataset, split, task = AUDIOBENCH_FILES[stem]

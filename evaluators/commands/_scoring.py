@@ -23,6 +23,11 @@ from evaluators.protocols.base import Protocol, Score
 NOT_APPLICABLE = "not applicable: "
 
 
+def reference_option(args: Any) -> dict[str, Any]:
+    """``references=FILE`` for the loader when ``--references`` was given (plain-text and Kaldi runs)."""
+    return {"references": args.references} if getattr(args, "references", None) else {}
+
+
 def score_or_unavailable(protocol: Protocol, predictions: PredictionSet, *, details: bool = False,
                          strict: bool = False) -> Score:
     """The score, or an unavailable one with the reason (module docstring for ``strict``)."""

@@ -18,6 +18,7 @@ from evaluators.commands._scoring import (
     format_interval,
     format_skipped,
     format_value,
+    reference_option,
     score_or_unavailable,
     score_record,
 )
@@ -35,6 +36,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--protocol", required=True, help="protocol id, e.g. ASR-AB (`audiorepro protocols`)")
     parser.add_argument("--format", dest="fmt", default=None, help=f"prediction format (default: detect); "
                         f"known: {', '.join(sorted(FORMATS))}")
+    parser.add_argument("--references", metavar="FILE", help="reference file of a plain-text or Kaldi run "
+                        "(default: ref.txt next to hyp.txt)")
     parser.add_argument("--pair", metavar="SRC-TGT", help="language pair of a translation file, e.g. en-ja "
                         "(default: from the items' source or target_language metadata)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
@@ -47,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
 
     protocol = get_protocol(args.protocol)
     pair = parse_pair(args.pair) if args.pair else None
-    predictions = load_predictions(args.file, args.fmt)
+    predictions = load_predictions(args.file, args.fmt, **reference_option(args))
     if protocol.family == "st":
         selection = protocol_filter(predictions, pair)
         reason = selection.applicable(protocol)

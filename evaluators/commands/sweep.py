@@ -21,6 +21,7 @@ from evaluators.commands._scoring import (
     format_skipped,
     format_value,
     not_applicable,
+    reference_option,
     score_or_unavailable,
     score_record,
 )
@@ -38,6 +39,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--task", required=True, help="task family: asr, cer, per, st, ... (`audiorepro protocols`)")
     parser.add_argument("--format", dest="fmt", default=None, help=f"prediction format (default: detect); "
                         f"known: {', '.join(sorted(FORMATS))}")
+    parser.add_argument("--references", metavar="FILE", help="reference file of a plain-text or Kaldi run "
+                        "(default: ref.txt next to hyp.txt)")
     parser.add_argument("--pair", metavar="SRC-TGT", help="language pair of a translation file, e.g. en-ja "
                         "(default: from the items' source or target_language metadata)")
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     if not protocols:
         raise AudioreproError(f"no protocols for task family {args.task!r}; known: {', '.join(families())}")
     pair = parse_pair(args.pair) if args.pair else None
-    predictions = load_predictions(args.file, args.fmt)
+    predictions = load_predictions(args.file, args.fmt, **reference_option(args))
     selection = protocol_filter(predictions, pair)
     scores = []
     for protocol in progress(protocols, desc=f"{args.task} protocols", unit="protocol"):

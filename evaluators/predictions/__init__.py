@@ -33,6 +33,7 @@ from evaluators.errors import PredictionFormatError
 from evaluators.lazy import LazyFunction
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import parse_json, read_text
+from evaluators.predictions.text_pairs import STRUCTURED_SUFFIXES, TextSample
 
 KINDS = ("predictions", "references", "aggregate")
 
@@ -127,6 +128,14 @@ register_format(Format("sakura-predictions", "SAKURA prediction file: {attribute
 register_format(Format("sakura-judgements", "SAKURA llm_judge.py output: {judge_model, ..., results: {key: "
                        "{Explanation, Judgement, instruction, response, label}}}",
                        _lazy("sakura", "looks_like_judgements"), _lazy("sakura", "load_judgements")))
+register_format(Format("qwen2-audio-eval", "Qwen2-Audio eval_audio results: JSON list of {gt, response, source, "
+                       "audio_path}", _lazy("qwen_eval", "looks_like_results"), _lazy("qwen_eval", "load_qwen_eval")))
+register_format(Format("text-lines", "plain text: hyp.txt and ref.txt (references=), one item per line",
+                       _lazy("text_pairs", "looks_like_lines"), _lazy("text_pairs", "load_lines")))
+register_format(Format("kaldi-text", "Kaldi text files: '<utt-id> <text>' per line, hypotheses joined by id to the "
+                       "references= file", _lazy("text_pairs", "looks_like_kaldi"), _lazy("text_pairs", "load_kaldi")))
+register_format(Format("csv", "CSV/TSV with a header: id, prediction, reference|references, prompt?, metadata "
+                       "columns", _lazy("table", "looks_like_table"), _lazy("table", "load_table")))
 register_format(Format("generic-jsonl", "generic JSON Lines: {id, prediction, reference|references, prompt?, "
                        "metadata?} per line (docs/prediction-format.md)", _generic_detect, _generic_load))
 
@@ -138,16 +147,21 @@ _USE_INSTEAD = {
 
 
 def sniff(path: str | Path) -> Any:
-    """What detection looks at: the parsed JSON document, or a ``JsonLinesSample`` for JSON Lines."""
+    """What detection looks at: the parsed JSON document, a ``JsonLinesSample`` for JSON Lines, or a
+    ``TextSample`` for a file that is not JSON and not named ``.json``/``.jsonl`` (text pairs, Kaldi, CSV/TSV)."""
     path = Path(path)
     text = read_text(path)
+    if path.suffix.lower() in (".csv", ".tsv"):
+        return TextSample(path, text)
     try:
         return parse_json(path, text)
     except PredictionFormatError:
         first = _first_line_object(path, text)
-        if first is None:
+        if first is not None:
+            return JsonLinesSample(first)
+        if path.suffix.lower() in STRUCTURED_SUFFIXES:
             raise
-        return JsonLinesSample(first)
+        return TextSample(path, text)
 
 
 def _first_line_object(path: Path, text: str) -> dict[str, Any] | None:
@@ -198,7 +212,10 @@ def load_predictions(path: str | Path, fmt: str | None = None, **options: Any) -
         chosen = detect_format(path, data)
     if chosen.kind != "predictions":
         raise PredictionFormatError(path, f"this is a {chosen.name} file, not predictions: {_USE_INSTEAD[chosen.kind]}")
-    loaded = chosen.load(path, **options) if data is None else chosen.load(path, data=data, **options)
+    if data is None or isinstance(data, TextSample):
+        loaded = chosen.load(path, **options)
+    else:
+        loaded = chosen.load(path, data=data, **options)
     if not len(loaded):
         raise PredictionFormatError(path, "no items: an empty prediction set has no score")
     return loaded
@@ -213,5 +230,5 @@ def load_references(path: str | Path, fmt: str | None = None, **options: Any) ->
     return chosen.load(path, **options)
 
 
-__all__ = ["FORMATS", "Format", "JsonLinesSample", "PredictionItem", "PredictionSet", "detect_format",
+__all__ = ["FORMATS", "Format", "JsonLinesSample", "TextSample", "PredictionItem", "PredictionSet", "detect_format",
            "load_predictions", "load_references", "register_format", "sniff"]

@@ -102,3 +102,14 @@ def test_score_refuses_a_protocol_of_another_pair(tmp_path: Path, capsys: pytest
     assert "built for target ja, not de" in capsys.readouterr().err
     assert main(["score", str(path), "--protocol", "ST-QWEN", "--pair", "en-de", "--json"]) == 0
     assert "target_language:de" in json.loads(capsys.readouterr().out)["signature"]
+
+
+def test_qwen_en_ja_results_sweep_only_japanese_protocols(fixtures_dir: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    path = fixtures_dir / "predictions" / "qwen2-audio" / "covost2_en_ja_test.json"
+    assert main(["sweep", str(path), "--task", "st", "--json"]) == 0
+    rows = {row["protocol"]: row for row in json.loads(capsys.readouterr().out)}
+    scored = {pid for pid, row in rows.items() if row["status"] == "ok"}
+    assert {"ST-QWEN", "ST-JW-JA", "ST-JW-JA/ja-mecab"} <= scored
+    assert not any(pid.startswith(("ST-JW-ZH", "ST-JW-DE")) or pid == "ST-AB/zh-tok" for pid in scored)
+    assert "ja=ja-mecab" in rows["ST-QWEN"]["signature"]

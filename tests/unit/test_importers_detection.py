@@ -19,6 +19,10 @@ FIXTURE_FORMATS = {
     "sakura/animal_single.json": "sakura-predictions",
     "sakura/animal_single_judgements.json": "sakura-judgements",
     "generic/run.jsonl": "generic-jsonl",
+    "qwen2-audio/covost2_en_ja_test.json": "qwen2-audio-eval",
+    "text/hyp.txt": "text-lines",
+    "kaldi/hyp.trn": "kaldi-text",
+    "table/run.tsv": "csv",
 }
 
 
