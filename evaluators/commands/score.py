@@ -3,7 +3,9 @@
 Prints the value (error rates and accuracies as fractions), the items kept, the items skipped by
 reason, the 95 % interval, per-group values where the protocol groups items (e.g. Qwen's per
 ``source`` WER) and the signature. ``--json`` prints the same as one JSON object; ``--items`` adds
-every item's processed hypothesis/references, statistics and skip reason. An unavailable protocol
+every item's processed hypothesis/references, statistics and value; for error rates the substitutions,
+deletions and insertions with the word (or character) alignment, for BLEU the item's lengths, length ratio
+and brevity penalty; for a skipped item its reason and its raw prediction and references. An unavailable protocol
 is reported with its reason and exit status 3. For translation, ``--pair en-ja`` names the language pair
 when the items carry no ``source`` metadata (a protocol that reads the target language from ``source``
 then runs with that language fixed, named in its signature); a protocol built for another pair is an error.
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from evaluators.commands._scoring import (
     format_interval,
@@ -59,7 +62,10 @@ def run(args: argparse.Namespace) -> int:
         protocol = selection.adapt(protocol)
     score = score_or_unavailable(protocol, predictions, details=args.items, strict=True)
     if args.json:
-        print(json.dumps(score_record(score, items=args.items), indent=2, ensure_ascii=False))
+        record = score_record(score, items=args.items)
+        if args.items:
+            record["items"] = [item_record(detail, protocol, raw) for detail, raw in _with_raw(score, predictions)]
+        print(json.dumps(record, indent=2, ensure_ascii=False))
         return 0 if score.available else EXIT_UNAVAILABLE
     print(f"{'protocol':>10}: {score.protocol}  ({protocol.title})")
     if not score.available:
@@ -73,7 +79,43 @@ def run(args: argparse.Namespace) -> int:
         print(f"{'group':>10}: {name or '(none)'} = {format_value(group)} (n={group.n})")
     print(f"{'signature':>10}: {score.signature}")
     if args.items:
-        for detail in score.items:
-            outcome = f"skipped: {detail.skipped}" if detail.skipped else f"value={detail.value}"
-            print(f"[{detail.id}] {outcome}\n    hyp: {detail.hypothesis}\n    ref: {' | '.join(detail.references)}")
+        for detail, raw in _with_raw(score, predictions):
+            print_item(item_record(detail, protocol, raw))
     return 0
+
+
+def _with_raw(score: Any, predictions: Any) -> list[tuple[Any, Any]]:
+    raw = {item.id: item for item in predictions}
+    return [(detail, raw.get(detail.id)) for detail in score.items]
+
+
+def item_record(detail: Any, protocol: Any, raw: Any) -> dict[str, Any]:
+    """One item for ``--items``: processed texts, statistics, value, skip reason, the raw texts of a skipped item
+    (it never reached the metric) and the analysis (S/D/I and alignment, or BLEU lengths and brevity penalty)."""
+    from evaluators.item_analysis import analyse
+
+    record = detail.as_dict()
+    if detail.skipped is not None and raw is not None:
+        record["raw_prediction"] = raw.prediction
+        record["raw_references"] = list(raw.references)
+    elif detail.hypothesis is not None:
+        record["analysis"] = analyse(protocol.metric, detail.hypothesis, detail.references, detail.stats)
+    return record
+
+
+def print_item(record: dict[str, Any]) -> None:
+    if record["skipped"]:
+        print(f"[{record['id']}] skipped: {record['skipped']}\n    raw hyp: {record.get('raw_prediction')}\n"
+              f"    raw ref: {' | '.join(record.get('raw_references', []))}")
+        return
+    print(f"[{record['id']}] value={record['value']}\n    hyp: {record['hypothesis']}\n"
+          f"    ref: {' | '.join(record['references'])}")
+    analysis = record.get("analysis")
+    if analysis and analysis["kind"] == "edits":
+        print(f"    S={analysis['substitutions']} D={analysis['deletions']} I={analysis['insertions']} "
+              f"H={analysis['hits']} ({analysis['token_unit']}s)")
+        print(f"    REF: {analysis['ref']}\n    HYP: {analysis['hyp']}")
+    elif analysis and analysis["kind"] == "bleu":
+        ratio = analysis["length_ratio"]
+        print(f"    hyp_len={analysis['hyp_len']} ref_len={analysis['ref_len']} "
+              f"ratio={'n/a' if ratio is None else f'{ratio:.3f}'} BP={analysis['brevity_penalty']:.4f}")

@@ -44,3 +44,23 @@ def test_unavailable_protocol_is_reported_with_its_reason(fixtures_dir: Path, ca
     assert main(["score", str(fixtures_dir / SMALL), "--protocol", protocol.id, "--json"]) == EXIT_UNAVAILABLE
     record = json.loads(capsys.readouterr().out)
     assert record["available"] is False and record["reason"] == "needs a download" and record["value"] is None
+
+
+def test_items_show_edits_alignment_and_raw_text_of_skipped_items(fixtures_dir: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    path = fixtures_dir / "predictions" / "text" / "hyp.txt"
+    assert main(["score", str(path), "--protocol", "ASR-AB", "--json", "--items"]) == 0
+    items = {item["id"]: item for item in json.loads(capsys.readouterr().out)["items"]}
+    second = items["2"]["analysis"]
+    assert (second["substitutions"], second["deletions"], second["insertions"]) == (0, 1, 0)
+    assert second["ref"] == "hello THERE world" and second["hyp"] == "hello ***   world"
+    assert main(["score", str(path), "--protocol", "ASR-JW-STRICT", "--items"]) == 0
+    out = capsys.readouterr().out
+    assert "[2] skipped: no_eos\n    raw hyp: hello world\n    raw ref: hello there world" in out
+    assert "hyp: None" not in out
+
+
+def test_items_show_bleu_lengths_and_brevity_penalty(fixtures_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = fixtures_dir / "predictions" / "qwen2-audio" / "covost2_en_ja_test.json"
+    assert main(["score", str(path), "--protocol", "ST-QWEN", "--items"]) == 0
+    assert "hyp_len=5 ref_len=5 ratio=1.000 BP=1.0000" in capsys.readouterr().out
