@@ -4,10 +4,11 @@
 else decides whether a number reproduces. Given a golden entry and a prediction set it
 
 1. picks the **candidate protocols** (:func:`candidate_protocols`): the entry's own protocol (its first
-   candidate) and the sweep — every other protocol of the family for raw model outputs, only the entry's
-   other candidates for already-normalised text (:data:`NORMALISED_FORMATS`); protocols that a
-   ``applicable(protocol)`` callback rejects (e.g. a BLEU tokeniser for another target language) are
-   listed as ``not_applicable`` and never scored;
+   candidate) and the sweep — every other protocol of the family for raw model outputs, the entry's other
+   candidates and the protocols that read normalised text for already-normalised text
+   (:data:`NORMALISED_FORMATS`); protocols that cannot read the file (:func:`format_applicability`: a
+   protocol for normalised text on raw outputs) or that an ``applicable(protocol)`` callback rejects (a
+   BLEU tokeniser for another target language) are listed as ``not_applicable`` and never scored;
 2. scores the set under each (through a :class:`Scorer`, which caches per set key, protocol and interval),
    picks the entry's group of a grouped score (MMAU sound/music/speech) and converts into the published
    unit; a protocol that cannot run or cannot read the items becomes an ``unavailable`` row with the
@@ -208,8 +209,28 @@ def pick(score: Score, entry: GoldenEntry) -> Score:
     return score.groups[group]
 
 
+def reads_normalised_text(protocol: Protocol) -> bool:
+    """A protocol whose input is text already normalised by the benchmark (ASR-AB-SCORED)."""
+    return protocol.params.get("input") == "audiobench-normalised"
+
+
+def format_applicability(protocol: Protocol, fmt: str | None) -> str | None:
+    """``None`` when the protocol can read a file of format ``fmt``, else why not (raw vs normalised text)."""
+    if fmt is None:
+        return None
+    if reads_normalised_text(protocol) and fmt not in NORMALISED_FORMATS:
+        return (f"it scores text already normalised by AudioBench ({', '.join(sorted(NORMALISED_FORMATS))} files); "
+                f"this is a {fmt} file of raw model outputs")
+    return None
+
+
 def candidate_protocols(entry: GoldenEntry, fmt: str | None, *, sweep: bool = True) -> list[Protocol]:
-    """The entry's own protocol first, then the sweep (see the module docstring). Unknown ids are left out."""
+    """The entry's own protocol first, then the sweep (see the module docstring). Unknown ids are left out.
+
+    For already-normalised text the sweep is the entry's other candidates and the family's protocols that
+    read normalised text; for raw outputs every other protocol of the family (those that read normalised
+    text are then listed as not applicable by :func:`format_applicability`).
+    """
     if not entry.protocols:
         return []
     primary = get_protocol(entry.protocols[0])
@@ -222,6 +243,8 @@ def candidate_protocols(entry: GoldenEntry, fmt: str | None, *, sweep: bool = Tr
                 others.append(get_protocol(protocol_id))
             except UnknownProtocolError:
                 continue
+        others += [protocol for protocol in all_protocols(primary.family)
+                   if reads_normalised_text(protocol) and protocol not in others and protocol.id != primary.id]
     else:
         others = [protocol for protocol in all_protocols(primary.family) if protocol.id != primary.id]
     return [primary, *others]
@@ -317,7 +340,7 @@ def evaluate_entry(entry: GoldenEntry, predictions: PredictionSet, *, key: Hasha
         return EntryVerdict(entry, "unavailable", [], None, f"protocol not registered: {error}")
     for index, protocol in enumerate(candidates):
         primary = index == 0
-        reason = applicable(protocol) if applicable is not None else None
+        reason = format_applicability(protocol, fmt) or (applicable(protocol) if applicable is not None else None)
         if reason:
             rows.append(ProtocolRow(protocol.id, "not_applicable", signature=protocol.signature(), reason=reason,
                                     primary=primary))
@@ -376,4 +399,5 @@ def evaluate_entries(entries: Iterable[GoldenEntry], predictions: PredictionSet,
 
 __all__ = ["DEFAULT_NO_PREDICTIONS_REASON", "NORMALISED_FORMATS", "ROW_STATUSES", "VERDICTS", "EntryVerdict",
            "GoldenSets", "NotReady", "ProtocolRow", "Scorer", "candidate_protocols", "decide", "evaluate_entries",
-           "evaluate_entry", "match_entries", "pick", "row_status", "score_group", "score_row"]
+           "evaluate_entry", "format_applicability", "match_entries", "pick", "reads_normalised_text", "row_status",
+           "score_group", "score_row"]

@@ -106,6 +106,8 @@ def test_paper_value(entry: GoldenEntry, data_dir: Any, paper_scoring: Any, requ
                              fmt=entry.predictions.format, scorer=paper_scoring.scorer,
                              applicable=selection.applicable, adapt=selection.adapt)
     primary = verdict.primary
+    if primary.status == "not_applicable":
+        _skip(request, entry, "unavailable", f"{primary.protocol} does not apply: {primary.reason}")
     if primary.failure in ("unavailable", "unit"):
         _skip(request, entry, "unavailable", f"{primary.protocol} is unavailable: {primary.reason}")
     if primary.failure is not None:

@@ -11,6 +11,7 @@ from evaluators.checking import (
     candidate_protocols,
     decide,
     evaluate_entry,
+    format_applicability,
     row_status,
     score_row,
 )
@@ -120,7 +121,14 @@ def test_sweep_covers_the_family_for_raw_outputs_and_only_candidates_for_normali
     raw = candidate_protocols(entry("10.0", protocols=("ASR-JW", "ASR-AB")), "generic-jsonl")
     assert raw[0].id == "ASR-JW" and {p.id for p in raw} >= {"ASR-AB", "ASR-QWEN2", "ASR-NOTA"}
     normalised = candidate_protocols(entry("10.0", protocols=("ASR-JW", "ASR-AB")), next(iter(NORMALISED_FORMATS)))
-    assert [p.id for p in normalised] == ["ASR-JW", "ASR-AB"]
+    assert [p.id for p in normalised] == ["ASR-JW", "ASR-AB", "ASR-AB-SCORED"]  # + protocols for normalised text
+
+
+def test_a_protocol_for_normalised_text_does_not_apply_to_raw_outputs() -> None:
+    verdict = evaluate_entry(entry("10.0"), RUN, fmt="generic-jsonl")
+    scored = {row.protocol: row for row in verdict.rows}
+    assert scored["ASR-AB-SCORED"].status == "not_applicable" and "raw model outputs" in scored["ASR-AB-SCORED"].reason
+    assert format_applicability(get_protocol("ASR-AB-SCORED"), "audiobench-score") is None
 
 
 def test_scorer_scores_each_protocol_once_per_set() -> None:
