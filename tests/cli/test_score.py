@@ -46,7 +46,7 @@ def test_unavailable_protocol_is_reported_with_its_reason(fixtures_dir: Path, ca
     assert record["available"] is False and record["reason"] == "needs a download" and record["value"] is None
 
 
-def test_items_show_edits_alignment_and_raw_text_of_skipped_items(fixtures_dir: Path,
+def test_items_show_edits_alignment_and_raw_text_of_skipped_items(fixtures_dir: Path, tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     path = fixtures_dir / "predictions" / "text" / "hyp.txt"
     assert main(["score", str(path), "--protocol", "ASR-AB", "--json", "--items"]) == 0
@@ -54,9 +54,13 @@ def test_items_show_edits_alignment_and_raw_text_of_skipped_items(fixtures_dir: 
     second = items["2"]["analysis"]
     assert (second["substitutions"], second["deletions"], second["insertions"]) == (0, 1, 0)
     assert second["ref"] == "hello THERE world" and second["hyp"] == "hello ***   world"
-    assert main(["score", str(path), "--protocol", "ASR-JW-STRICT", "--items"]) == 0
+    mixed = tmp_path / "eos.jsonl"
+    mixed.write_text(json.dumps({"id": "a", "prediction": "hello world</s>", "reference": "hello world"}) + "\n"
+                     + json.dumps({"id": "b", "prediction": "hello there", "reference": "hello there world"}) + "\n",
+                     encoding="utf-8")
+    assert main(["score", str(mixed), "--protocol", "ASR-JW-STRICT", "--items"]) == 0
     out = capsys.readouterr().out
-    assert "[2] skipped: no_eos\n    raw hyp: hello world\n    raw ref: hello there world" in out
+    assert "[b] skipped: no_eos\n    raw hyp: hello there\n    raw ref: hello there world" in out
     assert "hyp: None" not in out
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from evaluators.cli import main
+from evaluators.errors import AudioreproError
 from evaluators.protocols import all_protocols
 
 REQUIRED_KEYS = {"protocol", "value", "n", "skipped", "signature", "available", "reason", "interval"}
@@ -88,12 +89,17 @@ def test_st_sweep_with_pair_flag(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert "language pair en-de (from explicit)" in out and "ST-QWEN/de" in out
 
 
-def test_a_failing_protocol_is_an_unavailable_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = _st_file(tmp_path / "two-refs.jsonl", "covost2_en_de_test", references=2)
-    assert main(["sweep", str(path), "--task", "st", "--json"]) == 0
-    rows = {row["protocol"]: row for row in json.loads(capsys.readouterr().out)}
-    assert rows["ST-COVOST"]["status"] == "unavailable" and "expected 1 reference" in rows["ST-COVOST"]["reason"]
-    assert set(rows) == {protocol.id for protocol in all_protocols("st")}  # the sweep went on to the end
+def test_a_failing_protocol_is_an_unavailable_row(tmp_path: Path) -> None:
+    """The sweep's scoring call turns a protocol that cannot read the file into a row with the reason."""
+    from evaluators.commands._scoring import score_or_unavailable, status_of
+    from evaluators.predictions import load_predictions
+    from evaluators.protocols import get_protocol
+
+    predictions = load_predictions(_st_file(tmp_path / "two-refs.jsonl", "covost2_en_de_test", references=2))
+    row = score_or_unavailable(get_protocol("ST-COVOST"), predictions)
+    assert status_of(row) == "unavailable" and "expected 1 reference" in row.unavailable_reason
+    with pytest.raises(AudioreproError, match="expected 1 reference"):  # `score` (strict) reports it instead
+        score_or_unavailable(get_protocol("ST-COVOST"), predictions, strict=True)
 
 
 def test_score_refuses_a_protocol_of_another_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
