@@ -19,7 +19,6 @@ printed with all 16–17 significant digits of a double allows for summation-ord
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -32,6 +31,7 @@ from typing import Any
 import yaml
 
 from evaluators.errors import GoldenFormatError
+from evaluators.schema import schema_errors
 
 #: the repository's golden folder
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden"
@@ -258,16 +258,6 @@ _YAML_LOADER = _StrictYAMLLoader
 _BOUNDED_METRICS = ("accuracy", "following-rate", "meteor", "rouge-l", "spider")
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
 def _entry_label(raw: Any, index: int) -> str:
     if isinstance(raw, dict) and isinstance(raw.get("id"), str):
         return raw["id"]
@@ -331,7 +321,7 @@ def load_file(path: str | Path) -> list[GoldenEntry]:
         raise GoldenFormatError(path, f"not valid YAML{where}: {getattr(error, 'problem', error)}") from None
     if not isinstance(data, dict):
         raise GoldenFormatError(path, f"expected a mapping with 'entries', got {type(data).__name__}")
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    errors = list(schema_errors(SCHEMA_PATH, data))
     if errors:
         raise _schema_error(path, data, errors[0])
     if data["file"] != path.stem:

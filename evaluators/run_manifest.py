@@ -19,10 +19,8 @@ the file and the missing field. Every problem raises :class:`RunManifestError` (
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +28,7 @@ import yaml
 
 from evaluators.errors import AudioreproError, _where
 from evaluators.predictions.base import PredictionSet
+from evaluators.schema import schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "run_manifest.schema.json"
 #: extensions a directory run is searched for
@@ -121,16 +120,6 @@ class Run:
     name: str = ""
 
 
-@lru_cache(maxsize=1)
-def _validator() -> Any:
-    import jsonschema
-
-    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
-    cls = jsonschema.validators.validator_for(schema)
-    cls.check_schema(schema)
-    return cls(schema)
-
-
 def _schema_error(path: Path, error: Any) -> RunManifestError:
     where = list(error.absolute_path)
     item = where[1] if len(where) >= 2 and where[0] == "predictions" and isinstance(where[1], int) else None
@@ -165,7 +154,7 @@ def parse_manifest(data: Any, path: str | Path) -> Run:
     path = Path(path)
     if not isinstance(data, dict):
         raise RunManifestError(path, f"expected a mapping with 'model' and 'predictions', got {type(data).__name__}")
-    errors = sorted(_validator().iter_errors(data), key=lambda e: (list(map(str, e.absolute_path)), e.message))
+    errors = list(schema_errors(SCHEMA_PATH, data))
     if errors:
         raise _schema_error(path, errors[0])
     predictions = []
