@@ -13,41 +13,6 @@ from contextlib import contextmanager
 from typing import Any
 
 
-class RunMemo:
-    """``fn`` (``str -> str``) memoised by ``key(text)`` inside :meth:`run` blocks only.
-
-    ``key`` must map two texts to the same key only when ``fn`` gives them the same result (e.g.
-    ``str.lower`` for a normaliser whose first step is lowercasing).
-    """
-
-    def __init__(self, fn: Callable[[str], str], key: Callable[[str], str] | None = None):
-        self.fn = fn
-        self.key = key
-        self._cache: dict[str, str] | None = None
-        self.__name__ = getattr(fn, "__name__", "memoised")
-        self.__doc__ = fn.__doc__
-
-    def __call__(self, text: str) -> str:
-        cache = self._cache
-        if cache is None:
-            return self.fn(text)
-        key = self.key(text) if self.key else text
-        try:
-            return cache[key]
-        except KeyError:
-            value = cache[key] = self.fn(text)
-            return value
-
-    @contextmanager
-    def run(self) -> Iterator[None]:
-        """Memoise inside this block; the previous state (usually none) is restored at exit."""
-        previous, self._cache = self._cache, {}
-        try:
-            yield
-        finally:
-            self._cache = previous
-
-
 class RunCache:
     """A dictionary that exists only inside ``with cache.run():`` blocks (``table`` is ``None`` outside).
 
@@ -64,8 +29,35 @@ class RunCache:
 
     @contextmanager
     def run(self) -> Iterator[None]:
+        """Keep entries inside this block; the previous state (usually none) is restored at exit."""
         previous, self._cache = self._cache, {}
         try:
             yield
         finally:
             self._cache = previous
+
+
+class RunMemo(RunCache):
+    """``fn`` (``str -> str``) memoised by ``key(text)`` inside :meth:`run` blocks only.
+
+    ``key`` must map two texts to the same key only when ``fn`` gives them the same result (e.g.
+    ``str.lower`` for a normaliser whose first step is lowercasing).
+    """
+
+    def __init__(self, fn: Callable[[str], str], key: Callable[[str], str] | None = None):
+        super().__init__()
+        self.fn = fn
+        self.key = key
+        self.__name__ = getattr(fn, "__name__", "memoised")
+        self.__doc__ = fn.__doc__
+
+    def __call__(self, text: str) -> str:
+        cache = self._cache
+        if cache is None:
+            return self.fn(text)
+        key = self.key(text) if self.key else text
+        try:
+            return cache[key]
+        except KeyError:
+            value = cache[key] = self.fn(text)
+            return value
