@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from evaluators.errors import GoldenFormatError
-from evaluators.schema import schema_errors
+from evaluators.schema import field_and_message, schema_errors
 
 #: the repository's golden folder
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden"
@@ -274,18 +274,7 @@ def _schema_error(path: Path, data: Any, error: Any) -> GoldenFormatError:
         field_name = ".".join(rest) or None
     elif where:
         field_name = ".".join(str(p) for p in where)
-    message = error.message
-    if error.validator == "required":
-        match = re.match(r"'([^']+)' is a required property", message)
-        if match:
-            missing = match.group(1)
-            field_name = f"{field_name}.{missing}" if field_name else missing
-            message = "missing (required)"
-    elif error.validator == "additionalProperties":
-        match = re.search(r"\('([^']+)'", message)
-        if match:
-            field_name = f"{field_name}.{match.group(1)}" if field_name else match.group(1)
-        message = f"unknown field ({error.message})"
+    field_name, message = field_and_message(error, field_name)
     return GoldenFormatError(path, message, entry=entry, field=field_name)
 
 

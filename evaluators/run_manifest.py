@@ -28,7 +28,7 @@ import yaml
 
 from evaluators.errors import AudioreproError, _where
 from evaluators.predictions.base import PredictionSet
-from evaluators.schema import schema_errors
+from evaluators.schema import field_and_message, schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "run_manifest.schema.json"
 #: extensions a directory run is searched for
@@ -125,17 +125,7 @@ def _schema_error(path: Path, error: Any) -> RunManifestError:
     item = where[1] if len(where) >= 2 and where[0] == "predictions" and isinstance(where[1], int) else None
     rest = where[2:] if item is not None else where
     field_name = ".".join(str(p) for p in rest) or None
-    message = error.message
-    if error.validator == "required":
-        match = re.match(r"'([^']+)' is a required property", message)
-        if match:
-            field_name = f"{field_name}.{match.group(1)}" if field_name else match.group(1)
-            message = "missing (required)"
-    elif error.validator == "additionalProperties":
-        match = re.search(r"\('([^']+)'", message)
-        if match:
-            field_name = f"{field_name}.{match.group(1)}" if field_name else match.group(1)
-        message = f"unknown field ({error.message})"
+    field_name, message = field_and_message(error, field_name)
     return RunManifestError(path, message, item=item, field=field_name)
 
 
