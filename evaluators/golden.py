@@ -31,7 +31,7 @@ from typing import Any
 import yaml
 
 from evaluators.errors import GoldenFormatError
-from evaluators.schema import field_and_message, schema_errors
+from evaluators.schema import field_and_message, read_yaml, schema_errors
 
 #: the repository's golden folder
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "golden"
@@ -298,16 +298,7 @@ def _make_entry(raw: Mapping[str, Any], path: Path) -> GoldenEntry:
 def load_file(path: str | Path) -> list[GoldenEntry]:
     """Read and validate one golden file; ``GoldenFormatError`` names file, entry id and field."""
     path = Path(path)
-    try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_YAML_LOADER)
-    except OSError as error:
-        raise GoldenFormatError(path, f"cannot read: {error.strerror or error}") from None
-    except UnicodeDecodeError as error:
-        raise GoldenFormatError(path, f"not UTF-8 text (byte offset {error.start})") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise GoldenFormatError(path, f"not valid YAML{where}: {getattr(error, 'problem', error)}") from None
+    data = read_yaml(path, lambda message: GoldenFormatError(path, message), _YAML_LOADER)
     if not isinstance(data, dict):
         raise GoldenFormatError(path, f"expected a mapping with 'entries', got {type(data).__name__}")
     errors = list(schema_errors(SCHEMA_PATH, data))

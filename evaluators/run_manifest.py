@@ -24,11 +24,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from evaluators.errors import AudioreproError, _where
 from evaluators.predictions.base import PredictionSet
-from evaluators.schema import field_and_message, schema_errors
+from evaluators.schema import field_and_message, read_yaml, schema_errors
 
 SCHEMA_PATH = Path(__file__).resolve().parent / "run_manifest.schema.json"
 #: extensions a directory run is searched for
@@ -165,14 +163,7 @@ def parse_manifest(data: Any, path: str | Path) -> Run:
 def load_manifest(path: str | Path) -> Run:
     """Read and validate a run manifest YAML."""
     path = Path(path)
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise RunManifestError(path, f"cannot read: {error.strerror or error}") from None
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark is not None else ""
-        raise RunManifestError(path, f"not valid YAML{where}: {getattr(error, 'problem', error)}") from None
+    data = read_yaml(path, lambda message: RunManifestError(path, message))
     return parse_manifest(data, path)
 
 

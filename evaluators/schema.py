@@ -1,6 +1,7 @@
-"""JSON Schema validators for the project's own file formats (golden files, run manifests).
+"""Reading and validating the project's own YAML file formats (golden files, run manifests).
 
-One validator per schema file, built once per process (checking the schema itself first), so every
+:func:`read_yaml` turns an unreadable, non-UTF-8 or malformed file into one short message; one JSON
+Schema validator per schema file is built once per process (checking the schema itself first), so every
 reader reports schema errors the same way: sorted by location, then message (:func:`schema_errors`).
 """
 
@@ -8,10 +9,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 from typing import Any
+
+import yaml
+
+
+def read_yaml(path: Path, error: Callable[[str], Exception], loader: Any = yaml.SafeLoader) -> Any:
+    """Parse the YAML file ``path``; a problem raises ``error(message)`` (read error, not UTF-8, bad YAML)."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=loader)
+    except OSError as problem:
+        raise error(f"cannot read: {problem.strerror or problem}") from None
+    except UnicodeDecodeError as problem:
+        raise error(f"not UTF-8 text (byte offset {problem.start})") from None
+    except yaml.YAMLError as problem:
+        mark = getattr(problem, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise error(f"not valid YAML{where}: {getattr(problem, 'problem', problem)}") from None
 
 
 @cache
