@@ -40,15 +40,22 @@ class ProtocolUnavailableError(AudioreproError):
 
 
 class ItemInputError(AudioreproError, ValueError):
-    """One item a metric cannot score as given (e.g. 2 references for a 1-reference BLEU).
+    """One item a step or metric cannot score as given (e.g. 2 references for a 1-reference BLEU).
 
-    Raised without the file (a metric does not know it); ``Protocol.score`` re-raises it as a
-    ``PredictionFormatError`` naming the prediction set's file, the item and ``field``.
+    Raised without the file (a step or metric does not know it); ``Protocol.score`` re-raises it as a
+    ``PredictionFormatError`` naming the prediction set's file, the item and ``field``. ``item`` is set by
+    code that handles many items at once (a batched metric); otherwise the protocol knows the item.
     """
 
-    def __init__(self, message: str, *, field: str | None = None):
+    def __init__(self, message: str, *, field: str | None = None, item: str | None = None):
         self.field = field
+        self.item = item
         super().__init__(message)
+
+
+class MetricUnavailableError(AudioreproError):
+    """A metric found out while computing that it cannot run here (a Java call failed, data is missing);
+    ``Protocol.score`` re-raises it as ``ProtocolUnavailableError`` for the protocol."""
 
 
 class NotEnoughItemsError(AudioreproError, ValueError):

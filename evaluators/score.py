@@ -28,10 +28,15 @@ class ItemDetail:
     stats: tuple[float, ...] = ()
     value: float | None = None
     skipped: str | None = None
+    #: what the metric recorded about the item beyond its statistics (an LLM judge's replies and verdict)
+    notes: Mapping[str, Any] | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "hypothesis": self.hypothesis, "references": list(self.references),
-                "stats": list(self.stats), "value": self.value, "skipped": self.skipped}
+        out = {"id": self.id, "hypothesis": self.hypothesis, "references": list(self.references),
+               "stats": list(self.stats), "value": self.value, "skipped": self.skipped}
+        if self.notes is not None:
+            out["notes"] = dict(self.notes)
+        return out
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +57,9 @@ class Score:
     available: bool = True
     unavailable_reason: str | None = None
     groups: Mapping[str, Score] = field(default_factory=dict)
+    #: what the metric reports beside the value (an LLM judge: model, decoding, template, verdict counts,
+    #: unparsed replies, calls made and cache hits, the further numbers the official script prints)
+    extras: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def n_skipped(self) -> int:
@@ -65,6 +73,8 @@ class Score:
             "interval": self.interval.as_dict() if self.interval else None,
             "available": self.available, "unavailable_reason": self.unavailable_reason,
         }
+        if self.extras:
+            out["extras"] = dict(self.extras)
         if self.groups:
             out["groups"] = {name: score.as_dict() for name, score in self.groups.items()}
         if items:

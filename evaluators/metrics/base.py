@@ -14,11 +14,16 @@ from __future__ import annotations
 
 import math
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
+
+    from evaluators.metrics.stats import Interval
+
+#: ``aggregate(stats)`` of a protocol: its metric with the protocol's aggregation
+Aggregate = Callable[["np.ndarray"], "np.ndarray | float"]
 
 AGGREGATIONS = ("corpus", "macro")
 
@@ -34,6 +39,9 @@ class Metric(ABC):
     direction: str = "lower"
     #: names of the columns returned by :meth:`item_stats`
     stat_names: tuple[str, ...] = ()
+    #: ``True`` when the statistics need all kept items at once (Java scorers, corpus document frequencies,
+    #: an LLM judge's concurrent calls): ``Protocol.score`` then calls :meth:`set_stats`, not :meth:`item_stats`
+    batched: bool = False
 
     @abstractmethod
     def item_stats(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> Sequence[float]:
@@ -53,6 +61,51 @@ class Metric(ABC):
     def signature_fields(self) -> dict[str, str]:
         """Fields this metric adds to a protocol signature (tokeniser, smoothing, ...)."""
         return {}
+
+    # -- hooks of ``Protocol.score`` (the one scoring loop); the defaults suit a per-item metric ------------
+    def unavailable_reason(self) -> str | None:
+        """Why the metric cannot run here (no Java, no WordNet, no judge backend), or ``None``; checked before
+        any item is prepared."""
+        return None
+
+    def for_items(self, items: Sequence[Any]) -> Metric:
+        """The metric bound to set-level data of the raw items (CMI-Bench's label set of the whole file);
+        raises ``ItemInputError`` when the set cannot provide it."""
+        return self
+
+    def set_stats(self, prepared: Sequence[Any]) -> tuple[np.ndarray, list[Mapping[str, Any]] | None]:
+        """Statistics rows of all kept items at once (``batched`` metrics), and optional per-item notes.
+
+        ``prepared`` holds the protocol's prepared items (``hypothesis``, ``references``, ``item``).
+        """
+        raise NotImplementedError(f"{type(self).__name__} is not a batched metric")
+
+    def count(self, stats: np.ndarray) -> int:
+        """The ``n`` reported for these statistics: the number of items, unless the metric counts other units
+        (an LLM judge's counted answers)."""
+        return int(stats.shape[0])
+
+    def summary(self, stats: np.ndarray, notes: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+        """What the score reports beside the value, from the items' notes (only for metrics that keep notes).
+
+        A key ``unavailable_reason`` withholds the value (the official script would abort on these items).
+        """
+        return {}
+
+    def intervals(self, stats: np.ndarray, value: float, method: str,
+                  aggregate: Aggregate) -> tuple[Interval | None, dict[str, Interval]]:
+        """The headline 95 % interval of ``value`` and any further named intervals.
+
+        ``method`` is the protocol's: ``wilson`` for (correct, total) accuracies, ``bootstrap`` (percentile,
+        resampling items) for everything else, ``none`` for no interval.
+        """
+        if method == "none":
+            return None, {}
+        from evaluators.metrics.stats import bootstrap_interval, wilson_interval
+
+        if method == "wilson":
+            return wilson_interval(float(stats[:, 0].sum()), int(stats[:, 1].sum())), {}
+        return bootstrap_interval(stats, aggregate), {}
 
 
 def ratio_aggregate(stats: np.ndarray, aggregation: str) -> np.ndarray:

@@ -44,7 +44,7 @@ from typing import Any
 
 import numpy as np
 
-from evaluators.errors import NotEnoughItemsError
+from evaluators.errors import MetricUnavailableError, NotEnoughItemsError
 from evaluators.metrics.base import Metric, ratio_aggregate
 from evaluators.versions import library_version
 
@@ -56,7 +56,7 @@ BERTSCORE_UNAVAILABLE = ("BERTScore with roberta-large needs the model weights f
                          "offline they cannot be loaded, and another backbone would be a different number")
 
 
-class CaptionMetricUnavailable(RuntimeError):
+class CaptionMetricUnavailable(MetricUnavailableError):
     """A caption metric cannot run here (no Java, no WordNet, no punkt data); the reason says what is missing."""
 
 
@@ -105,9 +105,11 @@ def ptb_tokenize(texts: Sequence[str]) -> list[str]:
 class BatchMetric(Metric):
     """A metric whose statistics are computed for all items at once (Java calls, corpus statistics)."""
 
-    def unavailable_reason(self) -> str | None:
-        """Why the metric cannot run here, or ``None``."""
-        return None
+    batched = True
+
+    def set_stats(self, prepared: Sequence[Any]) -> tuple[np.ndarray, None]:
+        return self.batch_stats([p.hypothesis for p in prepared], [p.references for p in prepared],
+                                [p.item.metadata for p in prepared]), None
 
     def batch_stats(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
                     metadata: Sequence[Mapping[str, Any]]) -> np.ndarray:

@@ -27,17 +27,15 @@ by the CER (``cer.py``) and PER (``per.py``) protocols.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from contextlib import ExitStack
-from dataclasses import dataclass
 
 from evaluators.metrics.wer import ErrorRate, JiwerErrorRate, whitespace_tokens
-from evaluators.predictions.base import PredictionItem, PredictionSet
-from evaluators.protocols.base import Prepared, Protocol, Score, Source, Step
+from evaluators.predictions.base import PredictionItem
+from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
 from evaluators.text import cleanup
 from evaluators.text.evaltok import EvaluationTokenizer
 from evaluators.text.jiwer_chains import jiwer_chars, jiwer_words, jw_chain, remove_kaldi_non_words
-from evaluators.text.memo import RunCache, RunMemo
+from evaluators.text.memo import RunMemo
 from evaluators.text.normalizers import NUMBER_RUNS, audiobench_asr, wn_basic, wn_en
 
 JW = "jaeeewon/project-multimodal"
@@ -63,20 +61,6 @@ QWEN2_DATASET_LANGUAGES = {"librispeech": "en", "cv15_en": "en", "aishell2": "zh
 QWEN1_DATASET_LANGUAGES = {"librispeech": "en", "aishell1": "zh", "aishell2": "zh"}
 CHARACTER_LANGUAGES = frozenset({"zh", "yue"})
 QWEN2_NORMALIZERS = "en=WN-EN+WN-BASIC;zh=CN-TN;yue=zhconv+WN-BASIC;other=WN-BASIC"
-
-
-@dataclass(frozen=True)
-class MemoisedProtocol(Protocol):
-    """A protocol whose normalisers memoise repeated strings during one ``score`` call only."""
-
-    memos: tuple[RunMemo | RunCache, ...] = ()
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        with ExitStack() as stack:
-            for memo in self.memos:
-                stack.enter_context(memo.run())
-            return super().score(predictions, interval=interval, details=details)
 
 
 # --- shared step builders -----------------------------------------------------------------------------
@@ -333,11 +317,11 @@ def _audiobench_normalizer(variant: str) -> RunMemo:
 
 def audiobench_protocol(protocol_id: str, *, variant: str = "en", family: str = "asr",
                         script: str = "src/dataset_src/librispeech_test_clean.py",
-                        spec: str = "protocols.md §2.6", title: str = "") -> MemoisedProtocol:
+                        spec: str = "protocols.md §2.6", title: str = "") -> Protocol:
     normalize = _audiobench_normalizer(variant)
     function = {"en": "preprocess_text_asr", "zh": "preprocess_text_asr_code_switch_chinese",
                 "imda4": "preprocess_text_asr_code_imda_part4"}[variant]
-    return MemoisedProtocol(
+    return Protocol(
         id=protocol_id, family=family,
         title=title or f"AudioLLMs/AudioBench text_normalizer/preprocess_text.py::{function} + "
                        f"{script.rsplit('/', 1)[-1]}::compute_score: Σ(S+D+I) / Σ(S+D+H)",
@@ -477,5 +461,5 @@ ASR_COVOST = register(Protocol(
 
 
 __all__ = ["ASR_AB", "ASR_CMI", "ASR_COVOST", "ASR_FAIRSEQ", "ASR_JW", "ASR_JW_STRICT", "ASR_NOTA",
-           "ASR_QWEN1", "ASR_QWEN2", "MemoisedProtocol", "audiobench_protocol", "cmi_protocol",
+           "ASR_QWEN1", "ASR_QWEN2", "audiobench_protocol", "cmi_protocol",
            "fairseq_protocol", "jw_protocol", "jw_strict_protocol", "qwen_protocol"]

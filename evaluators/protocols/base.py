@@ -21,21 +21,21 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Literal
 
 from evaluators import __version__
-from evaluators.errors import ItemInputError, PredictionFormatError, ProtocolUnavailableError
+from evaluators.errors import ItemInputError, MetricUnavailableError, PredictionFormatError, ProtocolUnavailableError
 from evaluators.metrics.base import Metric
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.score import ItemDetail, Score
+from evaluators.text.memo import RunCache
 from evaluators.versions import library_version
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from evaluators.metrics.stats import Interval
 
 #: skip reason of an item that carries no reference at all
 NO_REFERENCE = "no_reference"
@@ -122,6 +122,8 @@ class Protocol:
     unavailable: str | None = None
     #: interval method: ``bootstrap`` for corpus metrics, ``wilson`` for accuracies, ``none``
     interval_method: str = "bootstrap"
+    #: run-scoped caches (memoised normalisers) that live for one ``score`` call only
+    memos: tuple[RunCache, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "params", MappingProxyType(dict(self.params)))
@@ -131,11 +133,12 @@ class Protocol:
             raise ValueError(f"protocol {self.id} must cite the public code it reproduces")
 
     # -- description -------------------------------------------------------------------------
-    def signature(self) -> str:
-        """sacreBLEU-style signature: protocol id, parameters, aggregation and library versions."""
+    def signature(self, metric: Metric | None = None) -> str:
+        """sacreBLEU-style signature: protocol id, parameters, aggregation and library versions (of the metric
+        as bound to the scored set or judge, when given)."""
         fields: dict[str, str] = {"proto": self.id}
         fields.update({key: _format_param(value) for key, value in self.params.items()})
-        fields.update(self.metric.signature_fields())
+        fields.update((metric or self.metric).signature_fields())
         fields["agg"] = self.aggregation
         for lib in self.libraries:
             fields[lib] = library_version(lib)
@@ -168,65 +171,121 @@ class Protocol:
 
     def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
               details: bool = True) -> Score:
-        """Score a prediction set. Raises ``ProtocolUnavailableError`` when it cannot run here."""
-        if self.unavailable:
-            raise ProtocolUnavailableError(self.id, self.unavailable)
+        """Score a prediction set: the one loop that turns items into a ``Score``.
+
+        What differs between protocols is data, not code: steps prepare or skip items (and may add metadata,
+        e.g. AIR-Bench's task key), the metric gives statistics one item at a time or — ``metric.batched`` —
+        for all kept items at once (Java scorers, an LLM judge's concurrent calls), ``metric.for_items`` binds
+        set-level data first (CMI-Bench's label set), and ``memos`` are run-scoped normaliser caches.
+
+        Raises ``ProtocolUnavailableError`` when the protocol or its metric cannot run here (checked before any
+        work), and ``PredictionFormatError`` naming the file, the item and the field when an item (or the set)
+        cannot be scored as given (a step or metric raised ``ItemInputError``).
+        """
+        reason = self.unavailable or self.metric.unavailable_reason()
+        if reason:
+            raise ProtocolUnavailableError(self.id, reason)
+        source = getattr(predictions, "source", "predictions")
+        items = tuple(predictions)
+        try:
+            metric = self.metric.for_items(items)
+        except ItemInputError as error:
+            raise PredictionFormatError(source, str(error), field=error.field) from None
+        with ExitStack() as stack:
+            for memo in self.memos:
+                stack.enter_context(memo.run())
+            outcomes = [self._prepare_named(item, source) for item in items]
+            kept = [prepared for prepared in outcomes if not isinstance(prepared, str)]
+            stats, notes = self._statistics(metric, kept, source)
+        skipped = Counter(outcome for outcome in outcomes if isinstance(outcome, str))
+        item_details: list[ItemDetail] = []
+        if details:
+            rows = iter(range(len(kept)))
+            for item, prepared in zip(items, outcomes, strict=True):
+                if isinstance(prepared, str):
+                    item_details.append(ItemDetail(item.id, None, (), skipped=prepared))
+                    continue
+                index = next(rows)
+                row = tuple(float(x) for x in stats[index])
+                item_details.append(ItemDetail(item.id, prepared.hypothesis, prepared.references, row,
+                                               metric.item_value(row), notes[index] if notes else None))
+        groups: dict[str, Score] = {}
+        for name, indices in self._groups(kept, notes).items():
+            groups[name] = self._make_score(metric, stats[indices], Counter(), (), interval,
+                                            notes=[notes[i] for i in indices] if notes else None)
+        return self._make_score(metric, stats, skipped, tuple(item_details), interval, groups, notes=notes)
+
+    def _prepare_named(self, item: PredictionItem, source: str) -> Prepared | str:
+        try:
+            return self.prepare(item)
+        except ItemInputError as error:
+            raise PredictionFormatError(source, str(error), item=item.id, field=error.field) from None
+
+    def _statistics(self, metric: Metric, kept: Sequence[Prepared],
+                    source: str) -> tuple[np.ndarray, list[Mapping[str, Any]] | None]:
+        """The statistics rows of the kept items (and the metric's per-item notes, if it keeps any)."""
         import numpy as np
 
-        items = tuple(predictions)
-        rows: list[Sequence[float]] = []
-        kept: list[PredictionItem] = []
-        skipped: Counter[str] = Counter()
-        item_details: list[ItemDetail] = []
-        for item in items:
-            prepared = self.prepare(item)
-            if isinstance(prepared, str):
-                skipped[prepared] += 1
-                if details:
-                    item_details.append(ItemDetail(item.id, None, (), skipped=prepared))
-                continue
+        width = len(metric.stat_names)
+        if metric.batched:
             try:
-                row = tuple(float(x) for x in self.metric.item_stats(prepared.hypothesis, prepared.references,
-                                                                      item.metadata))
+                stats, notes = metric.set_stats(kept)
+            except MetricUnavailableError as error:
+                raise ProtocolUnavailableError(self.id, str(error)) from None
             except ItemInputError as error:
-                raise PredictionFormatError(getattr(predictions, "source", "predictions"), str(error), item=item.id,
-                                            field=error.field) from None
-            rows.append(row)
-            kept.append(item)
-            if details:
-                item_details.append(ItemDetail(item.id, prepared.hypothesis, prepared.references, row,
-                                               self.metric.item_value(row)))
-        stats = np.asarray(rows, dtype=float).reshape(len(rows), len(self.metric.stat_names) or -1) \
-            if rows else np.zeros((0, len(self.metric.stat_names)))
-        groups: dict[str, Score] = {}
+                raise PredictionFormatError(source, str(error), item=error.item, field=error.field) from None
+            return np.asarray(stats, dtype=float).reshape(len(kept), width or -1), notes
+        rows: list[Sequence[float]] = []
+        for prepared in kept:
+            try:
+                rows.append(tuple(float(x) for x in metric.item_stats(prepared.hypothesis, prepared.references,
+                                                                       prepared.item.metadata)))
+            except ItemInputError as error:
+                raise PredictionFormatError(source, str(error), item=prepared.item.id, field=error.field) from None
+            except MetricUnavailableError as error:
+                raise ProtocolUnavailableError(self.id, str(error)) from None
+        if not rows:
+            return np.zeros((0, width)), None
+        return np.asarray(rows, dtype=float).reshape(len(rows), width or -1), None
+
+    def _groups(self, kept: Sequence[Prepared], notes: Sequence[Mapping[str, Any]] | None) -> dict[str, list[int]]:
+        """Indices of the kept items per group: the ``group_by`` metadata value, else the metric's per-item
+        ``group`` note (an LLM judge's category); items without a group belong to none."""
+        by_group: dict[str, list[int]] = {}
         if self.group_by:
-            by_group: dict[str, list[int]] = {}
-            for index, item in enumerate(kept):
-                by_group.setdefault(str(item.metadata.get(self.group_by, "")), []).append(index)
-            for name, indices in by_group.items():
-                groups[name] = self._make_score(stats[indices], Counter(), (), interval)
-        return self._make_score(stats, skipped, tuple(item_details), interval, groups)
+            for index, prepared in enumerate(kept):
+                by_group.setdefault(str(prepared.item.metadata.get(self.group_by, "")), []).append(index)
+        elif notes:
+            for index, note in enumerate(notes):
+                if note.get("group") is not None:
+                    by_group.setdefault(str(note["group"]), []).append(index)
+            by_group = dict(sorted(by_group.items()))
+        return by_group
 
     def aggregate(self, stats: np.ndarray) -> np.ndarray | float:
         return self.metric.aggregate(stats, self.aggregation)
 
-    def _make_score(self, stats: np.ndarray, skipped: Counter[str], item_details: tuple[ItemDetail, ...],
-                    interval: bool, groups: Mapping[str, Score] | None = None) -> Score:
+    def _make_score(self, metric: Metric, stats: np.ndarray, skipped: Counter[str],
+                    item_details: tuple[ItemDetail, ...], interval: bool, groups: Mapping[str, Score] | None = None,
+                    *, notes: Sequence[Mapping[str, Any]] | None = None) -> Score:
         n = stats.shape[0]
-        value: float | None = float(self.aggregate(stats)) if n else None
+
+        def aggregate(rows: np.ndarray) -> np.ndarray | float:
+            return metric.aggregate(rows, self.aggregation)
+
+        value: float | None = float(aggregate(stats)) if n else None
         if value is not None and math.isnan(value):
             value = None
-        ci = self._interval(stats, value) if interval and n else None
-        return Score(protocol=self.id, value=value, unit=self.metric.unit, direction=self.metric.direction,
-                     n=n, skipped=dict(sorted(skipped.items())), signature=self.signature(),
+        summary = dict(metric.summary(stats, notes)) if notes is not None else {}
+        problem = summary.pop("unavailable_reason", None)
+        if problem:
+            value = None
+        ci, named = (metric.intervals(stats, value, self.interval_method, aggregate)
+                     if interval and n and value is not None else (None, {}))
+        if named:
+            summary["intervals"] = {name: iv.as_dict() for name, iv in named.items()}
+        return Score(protocol=self.id, value=value, unit=metric.unit, direction=metric.direction,
+                     n=metric.count(stats), skipped=dict(sorted(skipped.items())), signature=self.signature(metric),
                      items=item_details, stats=stats, interval=ci, aggregation=self.aggregation,
-                     groups=dict(groups or {}))
-
-    def _interval(self, stats: np.ndarray, value: float | None) -> Interval | None:
-        if value is None or self.interval_method == "none":
-            return None
-        from evaluators.metrics.stats import bootstrap_interval, wilson_interval
-
-        if self.interval_method == "wilson":
-            return wilson_interval(float(stats[:, 0].sum()), int(stats[:, 1].sum()))
-        return bootstrap_interval(stats, self.aggregate)
+                     available=problem is None, unavailable_reason=problem, groups=dict(groups or {}),
+                     extras=summary)

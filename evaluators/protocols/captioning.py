@@ -25,79 +25,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-import numpy as np
-
-from evaluators.errors import ProtocolUnavailableError
 from evaluators.metrics.captions import (
     SPICE_UNAVAILABLE,
     BatchMetric,
-    CaptionMetricUnavailable,
     CocoBleu,
     CocoCiderD,
     CocoMeteor,
     CocoRougeL,
     NltkMeteor,
 )
-from evaluators.predictions.base import PredictionItem, PredictionSet
-from evaluators.protocols.base import ItemDetail, Prepared, Protocol, Score, Source, Step
+from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
-
-
-class CaptionProtocol(Protocol):
-    """A protocol whose metric may need all kept items at once (Java calls, corpus document frequencies)
-    and may be unavailable here (no Java, no WordNet): checked before any work, raised by name."""
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        if self.unavailable:
-            raise ProtocolUnavailableError(self.id, self.unavailable)
-        metric = self.metric
-        if isinstance(metric, BatchMetric):
-            reason = metric.unavailable_reason()
-            if reason:
-                raise ProtocolUnavailableError(self.id, reason)
-        else:
-            return super().score(predictions, interval=interval, details=details)
-        items = tuple(predictions)
-        kept: list[tuple[PredictionItem, Prepared]] = []
-        skipped: Counter[str] = Counter()
-        outcome: list[Prepared | str] = []
-        for item in items:
-            prepared = self.prepare(item)
-            outcome.append(prepared)
-            if isinstance(prepared, str):
-                skipped[prepared] += 1
-            else:
-                kept.append((item, prepared))
-        try:
-            stats = metric.batch_stats([p.hypothesis for _, p in kept], [p.references for _, p in kept],
-                                       [item.metadata for item, _ in kept])
-        except CaptionMetricUnavailable as error:
-            raise ProtocolUnavailableError(self.id, str(error)) from None
-        stats = np.asarray(stats, dtype=float).reshape(len(kept), len(metric.stat_names))
-        item_details: list[ItemDetail] = []
-        if details:
-            rows = iter(range(len(kept)))
-            for item, prepared in zip(items, outcome, strict=True):
-                if isinstance(prepared, str):
-                    item_details.append(ItemDetail(item.id, None, (), skipped=prepared))
-                    continue
-                row = stats[next(rows)]
-                item_details.append(ItemDetail(item.id, prepared.hypothesis, prepared.references,
-                                               tuple(float(x) for x in row), metric.item_value(row)))
-        groups: dict[str, Score] = {}
-        if self.group_by:
-            by_group: dict[str, list[int]] = {}
-            for index, (item, _) in enumerate(kept):
-                by_group.setdefault(str(item.metadata.get(self.group_by, "")), []).append(index)
-            for name, indices in by_group.items():
-                groups[name] = self._make_score(stats[indices], Counter(), (), interval)
-        return self._make_score(stats, skipped, tuple(item_details), interval, groups)
-
 
 # -- jaeeewon (AudioCaps, one reference per row) ---------------------------------------------------
 
@@ -147,13 +88,13 @@ def _coco_family(prefix: str, title: str, sources: tuple[Source, ...], steps: tu
                  params: dict, spec: str) -> dict[str, Protocol]:
     registered: dict[str, Protocol] = {}
     for name, metric in COCO_METRICS.items():
-        registered[name] = register(CaptionProtocol(
+        registered[name] = register(Protocol(
             id=f"{prefix}/{name}", family="captioning", title=f"{title}: {name} (pycocoevalcap)",
             sources=sources, steps=steps, metric=metric, params=params, libraries=("pycocoevalcap",),
             spec=spec))
     for name in ("SPICE", "SPIDEr"):
         headline = name == "SPIDEr"
-        registered[name] = register(CaptionProtocol(
+        registered[name] = register(Protocol(
             id=prefix if headline else f"{prefix}/{name}", family="captioning",
             title=f"{title}: {name}" + (" = (CIDEr-D + SPICE) / 2" if headline else " (pycocoevalcap spice-1.0.jar)"),
             sources=sources, steps=steps, metric=COCO_METRICS["CIDEr"], params=params,
@@ -174,7 +115,7 @@ AAC_QWEN_COCO = _coco_family(
 
 # -- nota CIDEr-D ----------------------------------------------------------------------------------
 
-AAC_NOTA_CIDERD = register(CaptionProtocol(
+AAC_NOTA_CIDERD = register(Protocol(
     id="AAC-NOTA-CIDERD", family="captioning",
     title="nota-github audiolm-evaluator compute_spider: CIDEr-D ×100 on whitespace tokens (no SPICE)",
     sources=(Source("nota-github/audiolm-evaluator", "metrics.py", commit="c63eb3bb2ca06bd0c69392e0540b681b2da9dfb5",
@@ -197,18 +138,7 @@ def _whitespace(text: str) -> list[str]:
     return text.split()
 
 
-class _NltkMeteorProtocol(CaptionProtocol):
-    """NLTK METEOR protocols check WordNet (and punkt) before scoring."""
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        reason = self.metric.unavailable_reason() if isinstance(self.metric, NltkMeteor) else None
-        if reason and not self.unavailable:
-            raise ProtocolUnavailableError(self.id, reason)
-        return super().score(predictions, interval=interval, details=details)
-
-
-AAC_AB_METEOR = register(_NltkMeteorProtocol(
+AAC_AB_METEOR = register(Protocol(
     id="AAC-AB-METEOR", family="captioning",
     title="AudioBench AudioCaps/WavCaps METEOR: HF evaluate 'meteor' = mean nltk METEOR over word_tokenize tokens",
     sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/audiocaps_test.py",
@@ -220,7 +150,7 @@ AAC_AB_METEOR = register(_NltkMeteorProtocol(
     metric=NltkMeteor(_nltk_word_tokenize, "nltk-word_tokenize", needs_punkt=True),
     params={"refs": "all"}, libraries=("nltk",), spec="protocols.md §9.4"))
 
-AAC_NLTK_METEOR = register(_NltkMeteorProtocol(
+AAC_NLTK_METEOR = register(Protocol(
     id="AAC-NLTK-METEOR", family="captioning",
     title="NLTK single_meteor_score mean on jaeeewon-normalised whitespace tokens (eval_aac.py)",
     sources=(Source("nltk/nltk", "nltk/translate/meteor_score.py", "a915791ad501d41dbb7e3c13c4877a734505eaab",

@@ -26,7 +26,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from evaluators.errors import PredictionFormatError
+from evaluators.errors import ItemInputError
 from evaluators.metrics.labels import (
     IEMOCAP_EXCLUDED,
     Accuracy,
@@ -36,9 +36,9 @@ from evaluators.metrics.labels import (
     iemocap_label,
     never_scored,
 )
-from evaluators.predictions.base import PredictionItem, PredictionSet
-from evaluators.protocols.base import Prepared, Score, Source, Step
-from evaluators.protocols.mcq import CheckedProtocol, check_step
+from evaluators.predictions.base import PredictionItem
+from evaluators.protocols.base import Prepared, Protocol, Source, Step
+from evaluators.protocols.mcq import check_step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import ends_with_eos_raw, remove_final_eos
 
@@ -76,7 +76,7 @@ def _map_gold(prepared: Prepared) -> Prepared:
     return Prepared(prepared.hypothesis, (label or "",), prepared.item)
 
 
-ER_JW = register(CheckedProtocol(
+ER_JW = register(Protocol(
     id="ER-JW", family="emotion",
     title="IEMOCAP Session 5 4-class emotion, exact match (jaeeewon dist_eval/eval_er.py)",
     sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_er.py",
@@ -97,7 +97,7 @@ ER_JW = register(CheckedProtocol(
 
 # -- Qwen exact match ------------------------------------------------------------------------------
 
-ER_QWEN_EXACT = register(CheckedProtocol(
+ER_QWEN_EXACT = register(Protocol(
     id="ER-QWEN-EXACT", family="emotion",
     title="Qwen2-Audio exact-match accuracy after lstrip (eval_audio/evaluate_emotion.py, MELD)",
     sources=(Source("QwenLM/Qwen2-Audio", "eval_audio/evaluate_emotion.py",
@@ -131,45 +131,41 @@ ER_QWEN1_EXACT = register(dataclasses.replace(
 
 # -- CMI-Bench substring labels --------------------------------------------------------------------
 
-class LabelSetProtocol(CheckedProtocol):
-    """A protocol whose metric needs the label set of the whole file (CMI-Bench: all gold answers)."""
+class CmiSubstringAccuracy(Accuracy):
+    """CMI-Bench substring accuracy: the gold label is in the response and no other label of the file is.
 
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        items = tuple(predictions)
+    The label set is all gold answers of the scored file, so ``for_items`` binds it to the set before any item
+    is scored (the signature names its size).
+    """
+
+    def __init__(self, labels: frozenset[str] = frozenset()):
+        self.labels = labels
+        super().__init__(self._correct, f"cmi-substring-{len(labels)}-labels" if labels else "cmi-substring")
+
+    def _correct(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
+        return cmi_substring_correct(hypothesis, references[0], self.labels)
+
+    def for_items(self, items: Sequence[PredictionItem]) -> CmiSubstringAccuracy:
         try:
-            labels = cmi_label_set(item.references[0] for item in items if item.references)
+            return CmiSubstringAccuracy(cmi_label_set(item.references[0] for item in items if item.references))
         except ValueError as error:
-            source = getattr(predictions, "source", "prediction set")
-            raise PredictionFormatError(source, str(error), field="references") from None
-        bound = dataclasses.replace(self, metric=cmi_substring_metric(labels))
-        scored = predictions if isinstance(predictions, PredictionSet) else items
-        return CheckedProtocol.score(bound, scored, interval=interval, details=details)
+            raise ItemInputError(str(error), field="references") from None
 
 
-def cmi_substring_metric(labels: frozenset[str]) -> Accuracy:
-    """CMI-Bench substring accuracy bound to a file's normalised label set."""
-
-    def judge(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
-        return cmi_substring_correct(hypothesis, references[0], labels)
-
-    return Accuracy(judge, f"cmi-substring-{len(labels)}-labels" if labels else "cmi-substring")
-
-
-LBL_CMI_SUBSTR = register(LabelSetProtocol(
+LBL_CMI_SUBSTR = register(Protocol(
     id="LBL-CMI-SUBSTR", family="emotion",
     title="CMI-Bench multiclass accuracy: gold label ⊂ response and no other label (evaluate.py::get_multiclass_acc)",
     sources=(Source("nicolaus625/CMI-bench", "evaluate.py", commit="4c15f410bf0c7ff59d654b2a96f3295f3dec5aa5",
                     note="get_multiclass_acc; normalise deletes _ - ' space ., # → ♯, lowercase"),),
     steps=(),
-    metric=cmi_substring_metric(frozenset()),
+    metric=CmiSubstringAccuracy(),
     params={"labels": "all-gold-answers-of-the-file", "normalise": "cmi", "raw_response": True},
     spec="protocols.md §7.5", interval_method="wilson"))
 
 
 # -- need a judge / an embedding model -------------------------------------------------------------
 
-ER_AB_JUDGE = register(CheckedProtocol(
+ER_AB_JUDGE = register(Protocol(
     id="ER-AB-JUDGE", family="emotion",
     title="AudioBench IEMOCAP/MELD emotion with an LLM judge (J-AB-BINARY), mean(0/1)×100",
     sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/iemocap_emotion_test.py",
@@ -183,7 +179,7 @@ ER_AB_JUDGE = register(CheckedProtocol(
                 "with evaluators.judges.run_judging('ER-AB-JUDGE', predictions, backend, cache)",
     interval_method="wilson"))
 
-ER_LTUAS_EMBED = register(CheckedProtocol(
+ER_LTUAS_EMBED = register(Protocol(
     id="ER-LTUAS-EMBED", family="emotion",
     title="LTU-AS IEMOCAP classification by nearest class-name embedding (eval_iemocap_cla.py)",
     sources=(Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_iemocap_cla.py",

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from evaluators.metrics.labels import Accuracy, MacroF1, ltuas_gender, never_scored
-from evaluators.protocols.base import Prepared, Source, Step
-from evaluators.protocols.mcq import CheckedProtocol, check_step
+from evaluators.protocols.base import Prepared, Protocol, Source, Step
+from evaluators.protocols.mcq import check_step
 from evaluators.protocols.registry import register
 
 GENDERS = ("female", "male")
@@ -45,7 +45,7 @@ _LTUAS_SOURCE = Source("nicolaus625/CMI-bench", "eval/LTU_AS/eval/eval_voxceleb_
 _LTUAS_STEPS = (Step("lowercase", "both", lambda text: text.lower().strip(), "lowercase both sides"),
                 check_step("check-label", "references", _check_gender_label, "reference is female or male"))
 
-G_LTUAS = register(CheckedProtocol(
+G_LTUAS = register(Protocol(
     id="G-LTUAS", family="gender",
     title="LTU-AS VoxCeleb gender accuracy: 'female' substring rule (eval_voxceleb_gender.py)",
     sources=(_LTUAS_SOURCE,), steps=_LTUAS_STEPS,
@@ -60,7 +60,7 @@ G_LTUAS_F1 = register(dataclasses.replace(
     interval_method="bootstrap"))
 
 
-G_SAKURA = register(CheckedProtocol(
+G_SAKURA = register(Protocol(
     id="G-SAKURA", family="gender",
     title="SAKURA Gender track (single/multi-hop MCQ) judged by J-SAKURA",
     sources=(Source("ckyang1124/SAKURA", "evaluation/llm_judge.py", commit="a1fdb146f638fe4740c20a31ba6da868f2cb2313",
@@ -71,7 +71,7 @@ G_SAKURA = register(CheckedProtocol(
                 "evaluators.judges.run_judging('J-SAKURA', predictions, backend, cache)",
     interval_method="wilson"))
 
-G_AB = register(CheckedProtocol(
+G_AB = register(Protocol(
     id="G-AB", family="gender",
     title="AudioBench IEMOCAP/VoxCeleb gender judged by J-AB-BINARY, mean(0/1)×100",
     sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/voxceleb_gender_test.py",

@@ -24,7 +24,7 @@ import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from evaluators.errors import PredictionFormatError
+from evaluators.errors import ItemInputError
 from evaluators.metrics.choice import (
     AnsweredRate,
     ChoiceAccuracy,
@@ -45,39 +45,17 @@ from evaluators.protocols.registry import register
 MMAU_BREAKDOWNS = ("task", "difficulty", "sub-category")
 
 
-class ItemDataError(ValueError):
-    """An item lacks what a protocol needs (choices, a gold option); re-raised naming the file."""
-
-    def __init__(self, item_id: str, field: str, message: str):
-        self.item_id = item_id
-        self.field = field
-        self.message = message
-        super().__init__(f"item {item_id}, field {field!r}: {message}")
-
-
-class CheckedProtocol(Protocol):
-    """A protocol whose item checks raise :class:`ItemDataError`, reported as ``PredictionFormatError``
-    naming the prediction set's file and the item."""
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        try:
-            return super().score(predictions, interval=interval, details=details)
-        except ItemDataError as error:
-            source = getattr(predictions, "source", "prediction set")
-            raise PredictionFormatError(source, error.message, item=error.item_id, field=error.field) from None
-
-
 def check_step(name: str, field: str, check: Callable[[Prepared], None], doc: str) -> Step:
-    """A step that validates an item and leaves it unchanged; ``ValueError`` → ``ItemDataError``."""
+    """A step that validates an item and leaves it unchanged; a ``ValueError`` becomes ``ItemInputError`` on
+    ``field``, which ``Protocol.score`` reports naming the file and the item."""
 
     def apply(prepared: Prepared) -> Prepared:
         try:
             check(prepared)
-        except ItemDataError:
+        except ItemInputError:
             raise
         except ValueError as error:
-            raise ItemDataError(prepared.item.id, field, str(error)) from None
+            raise ItemInputError(str(error), field=field) from None
         return prepared
 
     return Step(name, "item", apply, doc)
@@ -105,7 +83,7 @@ def _decide_ab_mmau(hypothesis: str, references: Sequence[str], metadata: Mappin
     return audiobench_mmau_match(hypothesis, references[0], choices), bool(mmau_tokens(hypothesis))
 
 
-MCQ_MMAU = register(CheckedProtocol(
+MCQ_MMAU = register(Protocol(
     id="MCQ-MMAU", family="mcq",
     title="MMAU test-mini/test string match (Sakshi113/MMAU evaluation.py)",
     sources=(Source("Sakshi113/MMAU", "evaluation.py", commit="74682927cf7f434cc9ed585b1f8a5e6150381e91",
@@ -116,7 +94,7 @@ MCQ_MMAU = register(CheckedProtocol(
     params={"tokens": "word-set-lower", "empty": "wrong"},
     spec="protocols.md §11.2", group_by="task", interval_method="wilson"))
 
-MCQ_AB_MMAU = register(CheckedProtocol(
+MCQ_AB_MMAU = register(Protocol(
     id="MCQ-AB-MMAU", family="mcq",
     title="AudioBench mmau_mini string match (MMAU's rule after dropping the '(A) ' prefixes)",
     sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/eval_methods/string_match.py",
@@ -145,22 +123,15 @@ def _decide_air(hypothesis: str, references: Sequence[str], metadata: Mapping[st
     return letter == gold, letter is not None
 
 
-class AirProtocol(CheckedProtocol):
-    """AIR-Bench scoring groups items by ``task_name + '_' + dataset_name`` (``score_foundation.py``): the
-    combined key is added to each item's metadata as ``air_task`` before scoring."""
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        items = []
-        for item in predictions:
-            task, dataset = item.metadata.get("task_name"), item.metadata.get("dataset_name")
-            if task is not None and "air_task" not in item.metadata:
-                key = f"{task}_{dataset}" if dataset is not None else str(task)
-                item = dataclasses.replace(item, metadata={**item.metadata, "air_task": key})
-            items.append(item)
-        source = getattr(predictions, "source", "prediction set")
-        checked = PredictionSet(getattr(predictions, "name", "prediction set"), source, tuple(items))
-        return super().score(checked, interval=interval, details=details)
+def _add_air_task(prepared: Prepared) -> Prepared:
+    """score_foundation.py groups items by ``task_name + '_' + dataset_name``: that key becomes the item's
+    ``air_task`` metadata (the protocol's ``group_by``), unless the item already carries one."""
+    item = prepared.item
+    task, dataset = item.metadata.get("task_name"), item.metadata.get("dataset_name")
+    if task is None or "air_task" in item.metadata:
+        return prepared
+    key = f"{task}_{dataset}" if dataset is not None else str(task)
+    return dataclasses.replace(prepared, item=dataclasses.replace(item, metadata={**item.metadata, "air_task": key}))
 
 
 def _skip_task_name_none(prepared: Prepared) -> str | None:
@@ -172,11 +143,12 @@ def _skip_task_name_none(prepared: Prepared) -> str | None:
 _AIR_SOURCE = Source("OFA-Sys/AIR-Bench", "score_foundation.py", commit="983247666e2a25519b5c122810c2bcd91f26fd8d",
                      note="first char A-D, else second-to-last char; failures leave the denominator")
 
-MCQ_AIR = register(AirProtocol(
+MCQ_AIR = register(Protocol(
     id="MCQ-AIR", family="mcq",
     title="AIR-Bench Foundation letter extraction (OFA-Sys/AIR-Bench score_foundation.py)",
     sources=(_AIR_SOURCE,),
     steps=(Step("skip-task-name-none", "skip", _skip_task_name_none, "rows without task_name are dropped"),
+           Step("air-task-key", "item", _add_air_task, "group key task_name + '_' + dataset_name"),
            check_step("check-gold-option", "references", _require_air_gold,
                       "answer_gt equals one of the options (the original exits otherwise)"),
            Step("skip-no-letter", "skip", _skip_air_failure,
@@ -233,7 +205,7 @@ def _decide_mucho(hypothesis: str, references: Sequence[str], metadata: Mapping[
     return picked == mucho_gold_index(references, metadata), picked != -1
 
 
-MCQ_MUCHO = register(CheckedProtocol(
+MCQ_MUCHO = register(Protocol(
     id="MCQ-MUCHO", family="mcq",
     title="MuChoMusic answer extraction (mulab-mir/muchomusic muchomusic_eval/scoring.py)",
     sources=(Source("mulab-mir/muchomusic", "muchomusic_eval/scoring.py",

@@ -26,7 +26,6 @@ import string
 from evaluators.metrics.bleu import BLEU
 from evaluators.metrics.captions import BERTSCORE_UNAVAILABLE, BertScoreRecall, CharBleu, NltkMeteor, RougeLScore
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
-from evaluators.protocols.captioning import CaptionProtocol, _NltkMeteorProtocol
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import ends_with_eos_raw, remove_final_eos
 from evaluators.text.tokenizers import get_tokenizer
@@ -105,8 +104,8 @@ def _wordpunct(text: str) -> list[str]:
     return wordpunct_tokenize(text)
 
 
-def _cmi(protocol_id: str, title: str, metric, params: dict, cls: type = CaptionProtocol, **extra) -> Protocol:
-    return register(cls(id=protocol_id, family="music-captioning", title=title, sources=(_CMI_SOURCE,), steps=(),
+def _cmi(protocol_id: str, title: str, metric, params: dict, **extra) -> Protocol:
+    return register(Protocol(id=protocol_id, family="music-captioning", title=title, sources=(_CMI_SOURCE,), steps=(),
                         metric=metric, params={"text": "raw", **params}, spec="protocols.md §10.2", **extra))
 
 
@@ -115,7 +114,7 @@ MC_CMI_BLEU = _cmi("MC-CMI/BLEU", "CMI-Bench music captioning BLEU: nltk sentenc
 MC_CMI_BLEU4 = _cmi("MC-CMI/BLEU-4", "CMI-Bench music captioning 'BLEU-4': char sentence_bleu weights (0,0,0,1)",
                     CharBleu((0.0, 0.0, 0.0, 1.0)), {"weights": "0,0,0,1"}, libraries=("nltk",))
 MC_CMI_METEOR = _cmi("MC-CMI/METEOR", "CMI-Bench music captioning METEOR: nltk meteor_score on wordpunct tokens",
-                     NltkMeteor(_wordpunct, "wordpunct"), {}, cls=_NltkMeteorProtocol, libraries=("nltk",))
+                     NltkMeteor(_wordpunct, "wordpunct"), {}, libraries=("nltk",))
 MC_CMI_ROUGE = _cmi("MC-CMI/ROUGE-L", "CMI-Bench music captioning ROUGE-L recall (rouge_score, stemmer), mean",
                     RougeLScore("recall"), {}, libraries=("rouge-score",))
 MC_CMI_BERTSCORE = _cmi(

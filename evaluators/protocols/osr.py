@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from evaluators.errors import PredictionFormatError
+from evaluators.errors import ItemInputError
 from evaluators.metrics.osr import MEETEVAL_MAX_STREAMS, CpWER, PairedStreamWER, join_streams, split_streams
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
@@ -78,9 +78,8 @@ def require_references(count: int) -> Callable[[Prepared], Prepared]:
 
     def check(prepared: Prepared) -> Prepared:
         if len(prepared.references) != count:
-            raise PredictionFormatError(
-                "predictions", f"overlapped speech needs {count} speaker references, got {len(prepared.references)}",
-                item=prepared.item.id, field="references")
+            raise ItemInputError(f"overlapped speech needs {count} speaker references, got {len(prepared.references)}",
+                                 field="references")
         return prepared
 
     return check

@@ -26,7 +26,7 @@ import numpy as np
 from evaluators.metrics.choice import ChoiceAccuracy
 from evaluators.metrics.labels import Accuracy, parse_yes_no
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
-from evaluators.protocols.mcq import CheckedProtocol, check_step
+from evaluators.protocols.mcq import check_step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import remove_final_eos, strip_trailing_eos
 
@@ -94,7 +94,7 @@ def _decide_yes_no(hypothesis: str, references: Sequence[str], metadata: Mapping
     return answer == references[0].strip().lower(), answer is not None
 
 
-SV_YESNO = register(CheckedProtocol(
+SV_YESNO = register(Protocol(
     id="SV-YESNO", family="speaker",
     title="SALMONN-style speaker verification pairs: first whole-word yes/no of the answer vs the Yes/No label",
     sources=(Source("bytedance/SALMONN", "dataset.py", commit="a58bba799a2eec05df09df102553f5c623808c12",

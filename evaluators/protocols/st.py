@@ -38,7 +38,7 @@ import string
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from evaluators.errors import PredictionFormatError
+from evaluators.errors import ItemInputError
 from evaluators.metrics.bleu import BLEU, LanguageBLEU
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
@@ -112,13 +112,11 @@ def require_target_language(language_of: Callable[[Mapping[str, Any]], str]) -> 
         try:
             language_of(prepared.item.metadata)
         except KeyError:
-            raise PredictionFormatError(
-                "predictions", "no 'source' metadata (e.g. covost2_en_ja_test) to take the target language from; "
-                "give the language pair (--pair en-ja, or `pair` in a run manifest)", item=prepared.item.id,
-                field="metadata.source") from None
+            raise ItemInputError(
+                "no 'source' metadata (e.g. covost2_en_ja_test) to take the target language from; "
+                "give the language pair (--pair en-ja, or `pair` in a run manifest)", field="metadata.source") from None
         except ValueError as error:
-            raise PredictionFormatError("predictions", str(error), item=prepared.item.id,
-                                        field="metadata.source") from None
+            raise ItemInputError(str(error), field="metadata.source") from None
         return prepared
 
     return check
@@ -127,8 +125,7 @@ def require_target_language(language_of: Callable[[Mapping[str, Any]], str]) -> 
 def require_single_reference(prepared: Prepared) -> Prepared:
     """Item step: CoVoST 2 has one reference per item; any other count is an input error."""
     if len(prepared.references) != 1:
-        raise PredictionFormatError("predictions", f"expected 1 reference, got {len(prepared.references)}",
-                                    item=prepared.item.id, field="references")
+        raise ItemInputError(f"expected 1 reference, got {len(prepared.references)}", field="references")
     return prepared
 
 

@@ -31,8 +31,7 @@ from evaluators.metrics.story import (
     story_tokens,
     wer_at_least,
 )
-from evaluators.predictions.base import PredictionItem, PredictionSet
-from evaluators.protocols.base import Prepared, Protocol, Score, Source, Step
+from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
 from evaluators.text.cleanup import EOS, strip_trailing_eos
 
@@ -75,28 +74,26 @@ def _spoken_text(item_metadata: Mapping[str, Any], prompt: str | None, key: str)
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _skip_without(key: str):
+def _spoken_text_steps(key: str, doc: str) -> tuple[Step, Step]:
+    """Skip an item without its spoken text (``metadata[key]``, else the prompt), then give the rule that text
+    as ``metadata["_spoken"]``."""
+
     def skip(prepared: Prepared) -> str | None:
         text = _spoken_text(prepared.item.metadata, prepared.item.prompt, key)
         return None if text is not None else f"no_{key}_text"
-    return skip
+
+    def attach(prepared: Prepared) -> Prepared:
+        item = prepared.item
+        text = _spoken_text(item.metadata, item.prompt, key)
+        return dataclasses.replace(prepared, item=dataclasses.replace(item, metadata={**item.metadata,
+                                                                                       "_spoken": text}))
+
+    return (Step(f"need-{key}-text" if key == "question" else "need-transcript", "skip", skip, doc),
+            Step(f"spoken-{key}", "item", attach, "the spoken text goes to the rule as metadata['_spoken']"))
 
 
 def _question_rule(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
     return wer_at_least(metadata["_spoken"], hypothesis)
-
-
-class _SpokenTextProtocol(Protocol):
-    """Gives the rule the spoken text (``params["spoken"]`` metadata key, else the prompt) as
-    ``metadata["_spoken"]``; items without it are skipped by the protocol's first step."""
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        items = []
-        for item in predictions:
-            text = _spoken_text(item.metadata, item.prompt, self.params["spoken"])
-            items.append(dataclasses.replace(item, metadata={**item.metadata, "_spoken": text}) if text else item)
-        return super().score(items, interval=interval, details=details)
 
 
 _PAPER_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_sqqa.py",
@@ -104,11 +101,11 @@ _PAPER_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_sqqa.py",
                        note="the script's comment states the paper rule (WER against the spoken question < 30 % = "
                             "not followed); the SALMONN paper defines it, its repository has no scorer")
 
-FOLLOW_QUESTION_WER30 = register(_SpokenTextProtocol(
+FOLLOW_QUESTION_WER30 = register(Protocol(
     id="FOLLOW-QUESTION-WER30", family="story",
     title="SALMONN following rate for SQQA/SF: followed iff WER(spoken question, output) ≥ 30 %",
     sources=(_PAPER_SOURCE,),
-    steps=(Step("need-question-text", "skip", _skip_without("question"), "the spoken question transcript"),
+    steps=(*_spoken_text_steps("question", "the spoken question transcript"),
            Step("strip-eos", "hyp", strip_trailing_eos, "remove a trailing </s>")),
     metric=FollowingRate(_question_rule, "wer-vs-question-at-least-0.3"),
     params={"spoken": "question", "threshold": 0.3},
@@ -140,13 +137,13 @@ def _sf_jw_rule(hypothesis: str, references: Sequence[str], metadata: Mapping[st
     return any(wer_at_least(metadata["_spoken"], value) for value in sf_slot_values(hypothesis))
 
 
-FOLLOW_SF_JW = register(_SpokenTextProtocol(
+FOLLOW_SF_JW = register(Protocol(
     id="FOLLOW-SF-JW", family="story",
     title="SLURP SF following rate as coded: some predicted slot value has WER ≥ 0.3 vs the transcript (eval_sf.py)",
     sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sf.py",
                     commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="values = output without </s>, lowercased, split '; ', part after '='"),),
-    steps=(Step("need-transcript", "skip", _skip_without("transcript"), "the SLURP transcript"),),
+    steps=_spoken_text_steps("transcript", "the SLURP transcript"),
     metric=FollowingRate(_sf_jw_rule, "some-value-wer-at-least-0.3"),
     params={"spoken": "transcript", "threshold": 0.3, "compare": "slot-values"},
     spec="protocols.md §12.2 (following rate, as coded)", interval_method="wilson"))
