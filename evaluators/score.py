@@ -28,14 +28,15 @@ class ItemDetail:
     stats: tuple[float, ...] = ()
     value: float | None = None
     skipped: str | None = None
-    #: what the metric recorded about the item beyond its statistics (an LLM judge's replies and verdict)
-    notes: Mapping[str, Any] | None = None
+    #: what the metric recorded about the item beyond its statistics (an LLM judge's verdict: outcome, replies,
+    #: explanation); an object with ``as_dict()`` or a mapping
+    notes: Any = None
 
     def as_dict(self) -> dict[str, Any]:
         out = {"id": self.id, "hypothesis": self.hypothesis, "references": list(self.references),
                "stats": list(self.stats), "value": self.value, "skipped": self.skipped}
         if self.notes is not None:
-            out["notes"] = dict(self.notes)
+            out["notes"] = self.notes.as_dict() if hasattr(self.notes, "as_dict") else dict(self.notes)
         return out
 
 

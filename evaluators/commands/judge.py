@@ -26,15 +26,16 @@ from evaluators.judges import (
     DecodingConfig,
     JudgementCache,
     OpenAICompatibleBackend,
-    get_judge_spec,
     load_audiobench_judge_log,
     load_sakura_judgements,
-    run_judging,
 )
 from evaluators.judges.backends.openai_compat import TRANSPORTS
 from evaluators.judges.inputs import JUDGE_INPUT_FORMATS
-from evaluators.judges.runner import JudgeResult
+from evaluators.judges.metric import JudgeMetric
 from evaluators.predictions import load_predictions
+from evaluators.protocols import all_protocols, get_protocol
+from evaluators.protocols.base import Protocol
+from evaluators.score import Score
 
 BACKENDS = ("openai", "transformers", "replay-sakura", "replay-audiobench")
 
@@ -78,9 +79,21 @@ def _write_json(path: Path, data: object) -> None:
     write_text_atomically(path, json.dumps(data, indent=2, ensure_ascii=False))
 
 
-def _summary(result: JudgeResult) -> str:
+def _judge_protocol(protocol_id: str) -> Protocol:
+    """The protocol ``protocol_id``, which must be scored by an LLM judge."""
+    protocol = get_protocol(protocol_id)
+    if not isinstance(protocol.metric, JudgeMetric):
+        judged = ", ".join(p.id for p in all_protocols() if isinstance(p.metric, JudgeMetric))
+        raise AudioreproError(f"judge: {protocol.id} is not scored by an LLM judge (judge protocols: {judged}); "
+                              f"score it with `audiorepro score`")
+    return protocol
+
+
+def _summary(result: Score) -> str:
     value = "unavailable" if result.value is None else f"{result.value:.4f} ({result.unit})"
-    lines = [f"{result.protocol}: {value}  n={result.n}  unparsed={result.unparsed}  counts={dict(result.counts)}"]
+    extras = result.extras
+    lines = [f"{result.protocol}: {value}  n={result.n}  unparsed={extras.get('unparsed', 0)}  "
+             f"counts={dict(extras.get('counts', {}))}"]
     if result.interval:
         interval = result.interval
         lines.append(f"  95% interval [{interval.low:.4f}, {interval.high:.4f}] ({interval.method})")
@@ -88,23 +101,25 @@ def _summary(result: JudgeResult) -> str:
         lines.append(f"  skipped: {dict(result.skipped)}")
     if result.unavailable_reason:
         lines.append(f"  reason: {result.unavailable_reason}")
-    if result.extras.get("near_misses"):
-        lines.append(f"  near-misses (inexact 'Yes', counted No as the original does): {result.extras['near_misses']}"
-                     f"; accuracy if read as Yes: {result.extras['accuracy_if_near_misses_were_yes']:.4f}")
-    leaderboard = result.extras.get("leaderboard")
+    official = extras.get("official", {})
+    if official.get("near_misses"):
+        lines.append(f"  near-misses (inexact 'Yes', counted No as the original does): {official['near_misses']}"
+                     f"; accuracy if read as Yes: {official['accuracy_if_near_misses_were_yes']:.4f}")
+    leaderboard = official.get("leaderboard")
     if leaderboard:
         lines.append("  leaderboard: " + "  ".join(
             f"{name} {'n/a' if value is None else f'{value:.4f}'}" for name, value in leaderboard.items()))
     for name, group in result.groups.items():
         group_value = "n/a" if group.value is None else f"{group.value:.4f}"
-        lines.append(f"  {name}: {group_value}  n={group.n}  unparsed={group.unparsed}")
-    lines.append(f"  calls made: {result.calls_made}, cache hits: {result.cache_hits}")
+        lines.append(f"  {name}: {group_value}  n={group.n}  unparsed={group.extras.get('unparsed', 0)}")
+    lines.append(f"  calls made: {extras.get('calls_made', 0)}, cache hits: {extras.get('cache_hits', 0)}")
     lines.append(f"  signature: {result.signature}")
     return "\n".join(lines)
 
 
 def run(args: argparse.Namespace) -> int:
-    spec = get_judge_spec(args.protocol)
+    protocol = _judge_protocol(args.protocol)
+    spec = protocol.metric.spec
     if args.backend == "openai" and not args.base_url:
         raise AudioreproError("judge: --base-url is required for --backend openai")
     if args.backend == "transformers" and not args.model_path:
@@ -114,10 +129,10 @@ def run(args: argparse.Namespace) -> int:
     cache = JudgementCache(args.cache) if args.cache else None
     try:
         if args.backend == "replay-sakura":
-            bundle = load_sakura_judgements(args.predictions, protocol_id=spec.protocol_id)
+            bundle = load_sakura_judgements(args.predictions, spec=spec)
             predictions, backend, decoding = bundle.predictions, bundle.backend, bundle.decoding
         elif args.backend == "replay-audiobench":
-            bundle = load_audiobench_judge_log(args.predictions, protocol_id=spec.protocol_id)
+            bundle = load_audiobench_judge_log(args.predictions, spec=spec)
             predictions, backend, decoding = bundle.predictions, bundle.backend, bundle.decoding
         else:
             if args.fmt in JUDGE_INPUT_FORMATS:
@@ -134,13 +149,13 @@ def run(args: argparse.Namespace) -> int:
                 from evaluators.judges.backends.transformers_local import TransformersBackend
 
                 backend = TransformersBackend.from_pretrained(args.model_path, revision=args.revision)
-        result = run_judging(spec.protocol_id, predictions, backend, cache, decoding=decoding)
+        result = protocol.with_judge(backend, cache, decoding=decoding).score(predictions)
     finally:
         if cache is not None:
             cache.close()
     print(_summary(result))
     if result.available and result.n == 0:
-        raise AudioreproError(f"{args.predictions}: {spec.protocol_id} judged no item of {len(predictions)} "
+        raise AudioreproError(f"{args.predictions}: {protocol.id} judged no item of {len(predictions)} "
                               f"(skipped: {dict(result.skipped) or 'none'}): there is no value to report")
     if args.output:
         _write_json(Path(args.output), result.as_dict(items=True))

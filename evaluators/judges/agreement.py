@@ -16,8 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from evaluators.judges.runner import JudgeResult
 from evaluators.judges.specs import ItemVerdict
+from evaluators.score import Score
 
 
 def outcome_label(verdict: ItemVerdict) -> str:
@@ -44,16 +44,20 @@ class Agreement:
                 "only_in_first": self.only_in_first, "only_in_second": self.only_in_second}
 
 
-def agreement(first: JudgeResult, second: JudgeResult,
-              label: Callable[[ItemVerdict], str] = outcome_label) -> Agreement:
-    """Raw agreement and Cohen's kappa of two judge results over the item ids they share.
+def _verdicts(score: Score) -> list[ItemVerdict]:
+    """The judged items' verdicts (each judged item's notes; skipped items have none)."""
+    return [detail.notes for detail in score.items if isinstance(detail.notes, ItemVerdict)]
+
+
+def agreement(first: Score, second: Score, label: Callable[[ItemVerdict], str] = outcome_label) -> Agreement:
+    """Raw agreement and Cohen's kappa of two judge protocols' scores over the item ids they share.
 
     Kappa is ``None`` when it is undefined (both judges gave one and the same label to every item).
     """
     from sklearn.metrics import cohen_kappa_score
 
-    a = {verdict.id: label(verdict) for verdict in first.items}
-    b = {verdict.id: label(verdict) for verdict in second.items}
+    a = {verdict.id: label(verdict) for verdict in _verdicts(first)}
+    b = {verdict.id: label(verdict) for verdict in _verdicts(second)}
     shared = [item_id for item_id in a if item_id in b]
     labels_a = [a[item_id] for item_id in shared]
     labels_b = [b[item_id] for item_id in shared]

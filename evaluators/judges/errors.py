@@ -1,23 +1,14 @@
 """Errors raised by LLM-as-judge scoring.
 
-A judge protocol cannot be scored like the others: it needs a judge model. Calling
-``Protocol.score`` on one raises :class:`JudgeBackendRequired`, a ``ProtocolUnavailableError``, so
-the report lists the protocol as *unavailable* instead of silently computing something else.
-Backend failures are named too, and never carry the API key in their message.
+A judge protocol needs a judge model: scored without one (``protocol.with_judge``), its metric is
+unavailable and ``Protocol.score`` raises ``ProtocolUnavailableError``, so the report lists the protocol as
+*unavailable* instead of silently computing something else. Backend failures are named, and never carry
+the API key in their message.
 """
 
 from __future__ import annotations
 
-from evaluators.errors import AudioreproError, ProtocolUnavailableError
-
-
-class JudgeBackendRequired(ProtocolUnavailableError):
-    """A judge protocol was scored without a judge backend (use ``evaluators.judges.run_judging``)."""
-
-    def __init__(self, protocol_id: str):
-        super().__init__(protocol_id, "an LLM judge backend is needed: score it with "
-                                      "evaluators.judges.run_judging(protocol_id, predictions, backend, cache) "
-                                      "or `audiorepro judge`")
+from evaluators.errors import AudioreproError
 
 
 class JudgeBackendError(AudioreproError):
@@ -42,4 +33,5 @@ class JudgeInputError(AudioreproError, ValueError):
     def __init__(self, protocol_id: str, item: str, message: str):
         self.protocol_id = protocol_id
         self.item = item
+        self.message = message
         super().__init__(f"{protocol_id}, item {item}: {message}")

@@ -549,16 +549,3 @@ SPECS: dict[str, JudgeSpec] = {spec.protocol_id: spec for spec in (
     AirChatSpec(),
     AirAlignSpec(),
 )}
-
-
-def get_judge_spec(protocol_id: str) -> JudgeSpec:
-    """The judge recipe of a judge protocol id (case-insensitive)."""
-    for key, spec in SPECS.items():
-        if key.upper() == protocol_id.upper():
-            return spec
-    import difflib
-
-    from evaluators.errors import UnknownProtocolError
-
-    raise UnknownProtocolError(protocol_id, difflib.get_close_matches(protocol_id.upper(), list(SPECS), n=5,
-                                                                      cutoff=0.5))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     import numpy as np
@@ -24,6 +24,17 @@ if TYPE_CHECKING:
 
 #: ``aggregate(stats)`` of a protocol: its metric with the protocol's aggregation
 Aggregate = Callable[["np.ndarray"], "np.ndarray | float"]
+
+
+class SetStatistics(NamedTuple):
+    """What a batched metric computes for all kept items at once."""
+
+    #: one statistics row per kept item, in order
+    stats: np.ndarray
+    #: one note per kept item (an LLM judge's verdict: outcome, replies, explanation), or ``None``
+    notes: Sequence[Any] | None = None
+    #: facts of the whole run, reported once (calls made, cache hits)
+    run: Mapping[str, Any] | None = None
 
 AGGREGATIONS = ("corpus", "macro")
 
@@ -73,10 +84,9 @@ class Metric(ABC):
         raises ``ItemInputError`` when the set cannot provide it."""
         return self
 
-    def set_stats(self, prepared: Sequence[Any]) -> tuple[np.ndarray, list[Mapping[str, Any]] | None]:
-        """Statistics rows of all kept items at once (``batched`` metrics), and optional per-item notes.
-
-        ``prepared`` holds the protocol's prepared items (``hypothesis``, ``references``, ``item``).
+    def set_stats(self, prepared: Sequence[Any]) -> SetStatistics:
+        """Statistics rows of all kept items at once (``batched`` metrics), optional per-item notes and facts
+        of the run. ``prepared`` holds the protocol's prepared items (``hypothesis``, ``references``, ``item``).
         """
         raise NotImplementedError(f"{type(self).__name__} is not a batched metric")
 
@@ -85,7 +95,7 @@ class Metric(ABC):
         (an LLM judge's counted answers)."""
         return int(stats.shape[0])
 
-    def summary(self, stats: np.ndarray, notes: Sequence[Mapping[str, Any]]) -> Mapping[str, Any]:
+    def summary(self, stats: np.ndarray, notes: Sequence[Any]) -> Mapping[str, Any]:
         """What the score reports beside the value, from the items' notes (only for metrics that keep notes).
 
         A key ``unavailable_reason`` withholds the value (the official script would abort on these items).

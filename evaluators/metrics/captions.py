@@ -45,7 +45,7 @@ from typing import Any
 import numpy as np
 
 from evaluators.errors import MetricUnavailableError, NotEnoughItemsError
-from evaluators.metrics.base import Metric, ratio_aggregate
+from evaluators.metrics.base import Metric, SetStatistics, ratio_aggregate
 from evaluators.versions import library_version
 
 SPICE_UNAVAILABLE = ("SPICE needs Stanford CoreNLP 3.6.0 (stanford-corenlp-3.6.0.jar and -models.jar), which "
@@ -107,9 +107,9 @@ class BatchMetric(Metric):
 
     batched = True
 
-    def set_stats(self, prepared: Sequence[Any]) -> tuple[np.ndarray, None]:
-        return self.batch_stats([p.hypothesis for p in prepared], [p.references for p in prepared],
-                                [p.item.metadata for p in prepared]), None
+    def set_stats(self, prepared: Sequence[Any]) -> SetStatistics:
+        return SetStatistics(self.batch_stats([p.hypothesis for p in prepared], [p.references for p in prepared],
+                                              [p.item.metadata for p in prepared]))
 
     def batch_stats(self, hypotheses: Sequence[str], references: Sequence[Sequence[str]],
                     metadata: Sequence[Mapping[str, Any]]) -> np.ndarray:

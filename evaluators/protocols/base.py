@@ -18,6 +18,7 @@ describing a protocol (``audiorepro protocols ASR-AB``) does not pay for them.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
@@ -28,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from evaluators import __version__
 from evaluators.errors import ItemInputError, MetricUnavailableError, PredictionFormatError, ProtocolUnavailableError
-from evaluators.metrics.base import Metric
+from evaluators.metrics.base import Metric, SetStatistics
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.score import ItemDetail, Score
 from evaluators.text.memo import RunCache
@@ -152,6 +153,16 @@ class Protocol:
                 "metric": self.metric.name, "aggregation": self.aggregation, "spec": self.spec,
                 "available": self.unavailable is None, "unavailable_reason": self.unavailable}
 
+    def with_judge(self, backend: Any, cache: Any = None, *, decoding: Any = None) -> Protocol:
+        """This judge protocol with its judge bound for the next ``score`` calls: ``backend`` (a
+        ``JudgeBackend``), an optional ``JudgementCache`` and a ``DecodingConfig`` (default: the settings the
+        cited code sends). Only protocols whose metric is an LLM judge can be bound."""
+        bind = getattr(self.metric, "bind", None)
+        if bind is None:
+            raise ValueError(f"{self.id} is not scored by an LLM judge; only judge protocols take a backend")
+        # a judge protocol is declared unavailable for want of a judge; bound, it has one
+        return dataclasses.replace(self, metric=bind(backend, cache, decoding), unavailable=None)
+
     # -- scoring -----------------------------------------------------------------------------
     def prepare(self, item: PredictionItem) -> Prepared | str:
         """Run the steps on one item: the prepared item, or the reason it is skipped.
@@ -196,7 +207,7 @@ class Protocol:
                 stack.enter_context(memo.run())
             outcomes = [self._prepare_named(item, source) for item in items]
             kept = [prepared for prepared in outcomes if not isinstance(prepared, str)]
-            stats, notes = self._statistics(metric, kept, source)
+            stats, notes, run = self._statistics(metric, kept, source)
         skipped = Counter(outcome for outcome in outcomes if isinstance(outcome, str))
         item_details: list[ItemDetail] = []
         if details:
@@ -208,12 +219,13 @@ class Protocol:
                 index = next(rows)
                 row = tuple(float(x) for x in stats[index])
                 item_details.append(ItemDetail(item.id, prepared.hypothesis, prepared.references, row,
-                                               metric.item_value(row), notes[index] if notes else None))
+                                               metric.item_value(row),
+                                               notes=notes[index] if notes is not None else None))
         groups: dict[str, Score] = {}
         for name, indices in self._groups(kept, notes).items():
             groups[name] = self._make_score(metric, stats[indices], Counter(), (), interval,
-                                            notes=[notes[i] for i in indices] if notes else None)
-        return self._make_score(metric, stats, skipped, tuple(item_details), interval, groups, notes=notes)
+                                            notes=[notes[i] for i in indices] if notes is not None else None)
+        return self._make_score(metric, stats, skipped, tuple(item_details), interval, groups, notes=notes, run=run)
 
     def _prepare_named(self, item: PredictionItem, source: str) -> Prepared | str:
         try:
@@ -221,20 +233,19 @@ class Protocol:
         except ItemInputError as error:
             raise PredictionFormatError(source, str(error), item=item.id, field=error.field) from None
 
-    def _statistics(self, metric: Metric, kept: Sequence[Prepared],
-                    source: str) -> tuple[np.ndarray, list[Mapping[str, Any]] | None]:
-        """The statistics rows of the kept items (and the metric's per-item notes, if it keeps any)."""
+    def _statistics(self, metric: Metric, kept: Sequence[Prepared], source: str) -> SetStatistics:
+        """The statistics rows of the kept items (with a batched metric's per-item notes and run facts)."""
         import numpy as np
 
         width = len(metric.stat_names)
         if metric.batched:
             try:
-                stats, notes = metric.set_stats(kept)
+                stats, notes, run = metric.set_stats(kept)
             except MetricUnavailableError as error:
                 raise ProtocolUnavailableError(self.id, str(error)) from None
             except ItemInputError as error:
                 raise PredictionFormatError(source, str(error), item=error.item, field=error.field) from None
-            return np.asarray(stats, dtype=float).reshape(len(kept), width or -1), notes
+            return SetStatistics(np.asarray(stats, dtype=float).reshape(len(kept), width or -1), notes, run)
         rows: list[Sequence[float]] = []
         for prepared in kept:
             try:
@@ -245,10 +256,10 @@ class Protocol:
             except MetricUnavailableError as error:
                 raise ProtocolUnavailableError(self.id, str(error)) from None
         if not rows:
-            return np.zeros((0, width)), None
-        return np.asarray(rows, dtype=float).reshape(len(rows), width or -1), None
+            return SetStatistics(np.zeros((0, width)))
+        return SetStatistics(np.asarray(rows, dtype=float).reshape(len(rows), width or -1))
 
-    def _groups(self, kept: Sequence[Prepared], notes: Sequence[Mapping[str, Any]] | None) -> dict[str, list[int]]:
+    def _groups(self, kept: Sequence[Prepared], notes: Sequence[Any] | None) -> dict[str, list[int]]:
         """Indices of the kept items per group: the ``group_by`` metadata value, else the metric's per-item
         ``group`` note (an LLM judge's category); items without a group belong to none."""
         by_group: dict[str, list[int]] = {}
@@ -257,8 +268,9 @@ class Protocol:
                 by_group.setdefault(str(prepared.item.metadata.get(self.group_by, "")), []).append(index)
         elif notes:
             for index, note in enumerate(notes):
-                if note.get("group") is not None:
-                    by_group.setdefault(str(note["group"]), []).append(index)
+                group = getattr(note, "group", None)
+                if group is not None:
+                    by_group.setdefault(str(group), []).append(index)
             by_group = dict(sorted(by_group.items()))
         return by_group
 
@@ -267,7 +279,9 @@ class Protocol:
 
     def _make_score(self, metric: Metric, stats: np.ndarray, skipped: Counter[str],
                     item_details: tuple[ItemDetail, ...], interval: bool, groups: Mapping[str, Score] | None = None,
-                    *, notes: Sequence[Mapping[str, Any]] | None = None) -> Score:
+                    *, notes: Sequence[Any] | None = None, run: Mapping[str, Any] | None = None) -> Score:
+        """The score of the rows ``stats``: value, interval, count and the metric's summary of the items' notes
+        (``run``: facts of the whole scoring call, reported on the top-level score only)."""
         n = stats.shape[0]
 
         def aggregate(rows: np.ndarray) -> np.ndarray | float:
@@ -284,6 +298,7 @@ class Protocol:
                      if interval and n and value is not None else (None, {}))
         if named:
             summary["intervals"] = {name: iv.as_dict() for name, iv in named.items()}
+        summary.update(run or {})
         return Score(protocol=self.id, value=value, unit=metric.unit, direction=metric.direction,
                      n=metric.count(stats), skipped=dict(sorted(skipped.items())), signature=self.signature(metric),
                      items=item_details, stats=stats, interval=ci, aggregation=self.aggregation,

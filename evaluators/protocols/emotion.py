@@ -165,20 +165,6 @@ LBL_CMI_SUBSTR = register(Protocol(
 
 # -- need a judge / an embedding model -------------------------------------------------------------
 
-ER_AB_JUDGE = register(Protocol(
-    id="ER-AB-JUDGE", family="emotion",
-    title="AudioBench IEMOCAP/MELD emotion with an LLM judge (J-AB-BINARY), mean(0/1)×100",
-    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/iemocap_emotion_test.py",
-                    commit="e991641d4beaa7c07913c481af05447619f0e9f5",
-                    note="also meld_emotion_test.py, meld_sentiment_test.py; judge eval_methods/eval_llama3_70b.py"),),
-    steps=(),
-    metric=Accuracy(never_scored, "llm-judge-binary"),
-    params={"judge": "J-AB-BINARY", "unparseable": "0"},
-    spec="protocols.md §7.3",
-    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); score it "
-                "with evaluators.judges.run_judging('ER-AB-JUDGE', predictions, backend, cache)",
-    interval_method="wilson"))
-
 ER_LTUAS_EMBED = register(Protocol(
     id="ER-LTUAS-EMBED", family="emotion",
     title="LTU-AS IEMOCAP classification by nearest class-name embedding (eval_iemocap_cla.py)",

@@ -18,7 +18,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from evaluators.metrics.labels import Accuracy, MacroF1, ltuas_gender, never_scored
+from evaluators.metrics.labels import Accuracy, MacroF1, ltuas_gender
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.mcq import check_step
 from evaluators.protocols.registry import register
@@ -58,27 +58,3 @@ G_LTUAS_F1 = register(dataclasses.replace(
     title="LTU-AS VoxCeleb gender macro-F1: 'female' substring rule (eval_voxceleb_gender.py)",
     metric=MacroF1(GENDERS, _ltuas_predict, "female-substring-else-male"),
     interval_method="bootstrap"))
-
-
-G_SAKURA = register(Protocol(
-    id="G-SAKURA", family="gender",
-    title="SAKURA Gender track (single/multi-hop MCQ) judged by J-SAKURA",
-    sources=(Source("ckyang1124/SAKURA", "evaluation/llm_judge.py", commit="a1fdb146f638fe4740c20a31ba6da868f2cb2313",
-                    note="+ evaluation/calculate_acc.py; GPT-4o judge, 'Judgement: correct' parsing"),),
-    steps=(), metric=Accuracy(never_scored, "llm-judge-sakura"),
-    params={"judge": "J-SAKURA"}, spec="protocols.md §14 (G-SAKURA) → §12.3",
-    unavailable="needs an LLM judge backend (J-SAKURA: gpt-4o-2024-11-20); score the Gender track with "
-                "evaluators.judges.run_judging('J-SAKURA', predictions, backend, cache)",
-    interval_method="wilson"))
-
-G_AB = register(Protocol(
-    id="G-AB", family="gender",
-    title="AudioBench IEMOCAP/VoxCeleb gender judged by J-AB-BINARY, mean(0/1)×100",
-    sources=(Source("AudioLLMs/AudioBench", "src/dataset_src/voxceleb_gender_test.py",
-                    commit="e991641d4beaa7c07913c481af05447619f0e9f5",
-                    note="also iemocap_gender_test.py; judge eval_methods/eval_llama3_70b.py"),),
-    steps=(), metric=Accuracy(never_scored, "llm-judge-binary"),
-    params={"judge": "J-AB-BINARY"}, spec="protocols.md §14 (G-AB) → §12.5",
-    unavailable="needs an LLM judge backend (J-AB-BINARY: Llama-3-70B-Instruct via vLLM or GPT-4o); score it "
-                "with evaluators.judges.run_judging('J-AB-BINARY', predictions, backend, cache)",
-    interval_method="wilson"))

@@ -1,4 +1,4 @@
-"""LLM-as-judge protocols (protocols.md §12, §7.3), registered so ``audiorepro protocols`` lists them.
+"""LLM-as-judge protocols (protocols.md §12, §7.3, §11.1, §14): ordinary protocols whose metric is a judge.
 
 Reproduces, prompt text byte-exact (``evaluators.judges.templates``) and verdict rule exact
 (``evaluators.judges.parsing``):
@@ -12,56 +12,36 @@ Reproduces, prompt text byte-exact (``evaluators.judges.templates``) and verdict
 * ``J-SF-JW`` — jaeeewon/project-multimodal ``dist_eval/eval_sf.py``;
 * ``J-AB-SCALE`` / ``J-AB-BINARY`` (Llama-3-70B judge) and ``-GPT4O`` variants — AudioLLMs/AudioBench
   ``src/dataset_src/eval_methods/eval_llama3_70b.py`` / ``eval_gpt4o.py``;
-* ``J-AIR-CHAT`` — OFA-Sys/AIR-Bench ``score_chat.py`` + ``cal_score.py``.
+* ``J-AIR-CHAT`` — OFA-Sys/AIR-Bench ``score_chat.py`` + ``cal_score.py``;
+* ``ER-AB-JUDGE``, ``G-AB`` — AudioBench's emotion and gender tasks judged with the J-AB-BINARY recipe;
+  ``G-SAKURA`` — SAKURA's Gender track judged with the J-SAKURA recipe;
+* ``MCQ-AIR-GPT`` — AIR-Bench Foundation after its GPT answer alignment (``align_in_foundation.py``).
 
-A judge protocol needs a judge, so ``score()`` raises :class:`JudgeBackendRequired` (reported as
-*unavailable*); the real entry point is ``evaluators.judges.run_judging``. ``ER-AB-JUDGE`` (§7.3) is
-registered by ``evaluators.protocols.emotion``; ``run_judging("ER-AB-JUDGE", ...)`` judges it with the
-J-AB-BINARY prompt.
+Each protocol's only step skips the items its recipe leaves out (``JudgeSpec.calls``); its metric is a
+:class:`~evaluators.judges.metric.JudgeMetric`, unavailable until a judge is bound for the call::
+
+    score = get_protocol("J-SAKURA-JW-DIST").with_judge(backend, cache).score(predictions)
+
+The result is a ``Score`` like any other: value, ``n``, interval, groups, and a signature naming the judge
+model, revision, backend, template and decoding; ``score.extras`` holds verdict counts, unparsed replies,
+calls made and cache hits; each item's verdict and replies are its ``notes``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
-
-import numpy as np
-
-from evaluators.judges.errors import JudgeBackendRequired
+from evaluators.judges.metric import NO_BACKEND, JudgeMetric
 from evaluators.judges.specs import SPECS, JudgeSpec
-from evaluators.metrics.base import Metric
-from evaluators.predictions.base import PredictionItem, PredictionSet
-from evaluators.protocols.base import Protocol, Score, Source
+from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
 
 
-class JudgeMetric(Metric):
-    """The official aggregate of a judge protocol over per-item judge statistics."""
+def _judge_skip_step(metric: JudgeMetric) -> Step:
+    def skip(prepared: Prepared) -> str | None:
+        return metric.skip_reason(prepared.item)
 
-    direction = "higher"
-
-    def __init__(self, spec: JudgeSpec):
-        self.spec = spec
-        self.name = "judge-accuracy" if spec.kind == "binary" and spec.scale == 1 else "judge-score"
-        self.unit = spec.unit
-        self.stat_names = spec.stat_names
-
-    def item_stats(self, hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> Sequence[float]:
-        raise JudgeBackendRequired(self.spec.protocol_id)
-
-    def aggregate(self, stats: np.ndarray, aggregation: str = "corpus") -> np.ndarray:
-        return self.spec.aggregate(stats)
-
-    def signature_fields(self) -> dict[str, str]:
-        return {"metric": self.name, "unparsed": self.spec.unparsed_rule}
-
-
-class JudgeProtocol(Protocol):
-    """A protocol scored by an LLM judge: ``score`` needs a backend, so it raises a named error."""
-
-    def score(self, predictions: PredictionSet | Sequence[PredictionItem], *, interval: bool = True,
-              details: bool = True) -> Score:
-        raise JudgeBackendRequired(self.id)
+    return Step("judge-prompts", "skip", skip,
+                "items the recipe cannot judge are skipped with its reason (e.g. no slot); the raw response and "
+                "the item's question/reference go into the byte-exact prompt template")
 
 
 _SAKURA = "ckyang1124/SAKURA"
@@ -120,14 +100,47 @@ _DEFINITIONS: tuple[tuple[str, str, str, tuple[Source, ...], str], ...] = (
 )
 
 
-def _protocol(protocol_id: str, family: str, title: str, sources: tuple[Source, ...], section: str) -> JudgeProtocol:
-    spec = SPECS[protocol_id]
-    params = {"judge": spec.default_model, "decoding": spec.default_decoding.signature(),
-              "template": f"{spec.template.name}@{spec.template.hash}"}
-    return JudgeProtocol(id=protocol_id, family=family, title=title, sources=sources, steps=(),
-                         metric=JudgeMetric(spec), params=params, spec=f"protocols.md {section}",
-                         interval_method="wilson" if spec.kind == "binary" else "bootstrap",
-                         unavailable=JudgeBackendRequired(protocol_id).reason)
+_GOLD_AB = Source(_AB, "src/dataset_src/eval_methods/eval_llama3_70b.py::llama3_70b_as_judge_binary", _AB_COMMIT)
+
+#: protocols of other families judged with one of the recipes above: (id, family, title, sources, section, recipe)
+_JUDGED_TASKS: tuple[tuple[str, str, str, tuple[Source, ...], str, str], ...] = (
+    ("ER-AB-JUDGE", "emotion", "AudioBench IEMOCAP/MELD emotion with an LLM judge (J-AB-BINARY), mean(0/1)×100",
+     (Source(_AB, "src/dataset_src/iemocap_emotion_test.py", _AB_COMMIT,
+             note="also meld_emotion_test.py, meld_sentiment_test.py; judge eval_methods/eval_llama3_70b.py"),
+      _GOLD_AB), "§7.3", "ER-AB-JUDGE"),
+    ("G-AB", "gender", "AudioBench IEMOCAP/VoxCeleb gender judged by J-AB-BINARY, mean(0/1)×100",
+     (Source(_AB, "src/dataset_src/voxceleb_gender_test.py", _AB_COMMIT,
+             note="also iemocap_gender_test.py; judge eval_methods/eval_llama3_70b.py"), _GOLD_AB),
+     "§14 (G-AB) → §12.5", "J-AB-BINARY"),
+    ("G-SAKURA", "gender", "SAKURA Gender track (single/multi-hop MCQ) judged by J-SAKURA",
+     (Source(_SAKURA, "evaluation/llm_judge.py", _SAKURA_COMMIT,
+             note="+ evaluation/calculate_acc.py; GPT-4o judge, 'Judgement: correct' parsing"),
+      Source(_SAKURA, "evaluation/calculate_acc.py", _SAKURA_COMMIT)), "§14 (G-SAKURA) → §12.3", "J-SAKURA"),
+    ("MCQ-AIR-GPT", "mcq",
+     "AIR-Bench Foundation after the GPT answer alignment (align_in_foundation.py), then score_foundation.py",
+     (Source(_AIR, "align_in_foundation.py", _AIR_COMMIT,
+             note="gpt-3.5-turbo, temperature 1.0 or 2.0 for a random half of items (unseeded)"),
+      Source(_AIR, "score_foundation.py", _AIR_COMMIT,
+             note="first char A-D, else second-to-last char; failures leave the denominator")),
+     "§11.1", "MCQ-AIR-GPT"),
+)
 
 
-JUDGE_PROTOCOLS = {definition[0]: register(_protocol(*definition)) for definition in _DEFINITIONS}
+def judge_protocol(protocol_id: str, family: str, title: str, sources: tuple[Source, ...], section: str,
+                   spec: JudgeSpec) -> Protocol:
+    """A protocol judged by ``spec``'s recipe: the recipe's skip rule as its step, a judge metric, the recipe's
+    default judge, decoding and template as parameters (a bound judge's own values replace them in the
+    signature); unavailable until ``with_judge`` binds a judge."""
+    metric = JudgeMetric(spec)
+    params = {"judge": spec.default_model, "dec": spec.default_decoding.signature(),
+              "tpl": f"{spec.template.name}@{spec.template.hash}"}
+    if spec.protocol_id != protocol_id:
+        params["recipe"] = spec.protocol_id
+    return Protocol(id=protocol_id, family=family, title=title, sources=sources, steps=(_judge_skip_step(metric),),
+                    metric=metric, params=params, spec=f"protocols.md {section}",
+                    interval_method="wilson" if spec.kind == "binary" else "bootstrap", unavailable=NO_BACKEND)
+
+
+JUDGE_PROTOCOLS = {definition[0]: register(judge_protocol(*definition, SPECS[definition[0]]))
+                   for definition in _DEFINITIONS}
+JUDGE_PROTOCOLS |= {task[0]: register(judge_protocol(*task[:5], SPECS[task[5]])) for task in _JUDGED_TASKS}

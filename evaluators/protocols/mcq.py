@@ -157,17 +157,6 @@ MCQ_AIR = register(Protocol(
     params={"failures": "excluded", "gpt_alignment": False},
     spec="protocols.md §11.1", group_by="air_task", interval_method="wilson"))
 
-MCQ_AIR_GPT = register(dataclasses.replace(
-    MCQ_AIR, id="MCQ-AIR-GPT",
-    title="AIR-Bench Foundation after the GPT answer alignment (align_in_foundation.py), then score_foundation.py",
-    sources=(Source("OFA-Sys/AIR-Bench", "align_in_foundation.py", commit="983247666e2a25519b5c122810c2bcd91f26fd8d",
-                    note="gpt-3.5-turbo, temperature 1.0 or 2.0 for a random half of items (unseeded)"),
-             _AIR_SOURCE),
-    params={"failures": "excluded", "gpt_alignment": True, "judge": "gpt-3.5-turbo"},
-    unavailable="needs an LLM judge backend: the GPT alignment step maps each free-text response to a letter "
-                "(gpt-3.5-turbo, random temperature 2.0 on half the items); score it with "
-                "evaluators.judges.run_judging('MCQ-AIR-GPT', predictions, backend, cache)"))
-
 SV_AIR = register(dataclasses.replace(
     MCQ_AIR, id="SV-AIR", family="speaker",
     title="AIR-Bench 'Speaker number verification' (4-option MCQ scored as MCQ-AIR)",

@@ -7,10 +7,10 @@ import re
 import pytest
 
 from evaluators.errors import ProtocolUnavailableError
-from evaluators.judges import JudgeBackendRequired, run_judging
 from evaluators.judges.agreement import agreement
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.protocols import all_protocols, get_protocol
+from tests.judges.judging import judged
 
 pytestmark = pytest.mark.judge
 
@@ -26,9 +26,9 @@ def _judge_with(verdicts: list[str]):
 
 
 def test_raw_agreement_and_kappa(scripted_judge) -> None:
-    a = run_judging("J-SAKURA", ITEMS, scripted_judge(_judge_with(
+    a = judged("J-SAKURA", ITEMS, scripted_judge(_judge_with(
         ["correct", "correct", "correct", "incorrect", "incorrect", "incorrect"])))
-    b = run_judging("J-SAKURA", ITEMS, scripted_judge(_judge_with(
+    b = judged("J-SAKURA", ITEMS, scripted_judge(_judge_with(
         ["correct", "correct", "incorrect", "incorrect", "incorrect", "correct"]), model="other-judge"))
     result = agreement(a, b)
     assert result.n == 6 and result.raw == pytest.approx(4 / 6)
@@ -39,8 +39,8 @@ def test_raw_agreement_and_kappa(scripted_judge) -> None:
 
 
 def test_unparsed_is_its_own_label_and_constant_labels_have_no_kappa(scripted_judge) -> None:
-    same = run_judging("J-SAKURA", ITEMS, scripted_judge(_judge_with(["correct"] * 6)))
-    garbled = run_judging("J-SAKURA", ITEMS, scripted_judge(lambda user: "no verdict"))
+    same = judged("J-SAKURA", ITEMS, scripted_judge(_judge_with(["correct"] * 6)))
+    garbled = judged("J-SAKURA", ITEMS, scripted_judge(lambda user: "no verdict"))
     both = agreement(same, same)
     assert both.raw == 1.0 and both.kappa is None
     mixed = agreement(same, garbled)
@@ -48,8 +48,8 @@ def test_unparsed_is_its_own_label_and_constant_labels_have_no_kappa(scripted_ju
 
 
 def test_items_judged_by_only_one(scripted_judge) -> None:
-    a = run_judging("J-SAKURA", ITEMS, scripted_judge(_judge_with(["correct"] * 6)))
-    b = run_judging("J-SAKURA", ITEMS.items[:4], scripted_judge(_judge_with(["correct"] * 6)))
+    a = judged("J-SAKURA", ITEMS, scripted_judge(_judge_with(["correct"] * 6)))
+    b = judged("J-SAKURA", ITEMS.items[:4], scripted_judge(_judge_with(["correct"] * 6)))
     result = agreement(a, b)
     assert (result.n, result.only_in_first, result.only_in_second) == (4, 2, 0)
 
@@ -64,11 +64,11 @@ def test_judge_protocols_are_registered_with_sources() -> None:
         protocol = get_protocol(protocol_id)
         assert protocol.sources and all(source.repo and source.path for source in protocol.sources)
         assert any(source.repo in protocol.title for source in protocol.sources)
-        assert protocol.describe()["params"]["template"].split("@")[1] in protocol.signature()
+        assert protocol.describe()["params"]["tpl"].split("@")[1] in protocol.signature()
 
 
 @pytest.mark.parametrize("protocol_id", JUDGE_IDS)
 def test_score_without_a_backend_raises_a_named_error(protocol_id: str) -> None:
-    with pytest.raises(JudgeBackendRequired, match="run_judging") as error:
+    with pytest.raises(ProtocolUnavailableError, match="with_judge") as error:
         get_protocol(protocol_id).score(ITEMS)
     assert isinstance(error.value, ProtocolUnavailableError) and error.value.protocol_id == protocol_id

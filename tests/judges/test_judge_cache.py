@@ -12,6 +12,7 @@ import pytest
 
 from evaluators.judges.cache import CacheKey, JudgementCache
 from evaluators.judges.decoding import DecodingConfig, JudgeRequest
+from tests.judges.judging import judged
 
 pytestmark = pytest.mark.judge
 
@@ -87,7 +88,6 @@ def test_concurrent_processes(tmp_path: Path) -> None:
 def test_sampling_judges_draw_one_reply_per_item_and_call(scripted_judge, tmp_path: Path) -> None:
     """Identical prompts of two items: a temperature-0 judge asks once (one cached reply serves both), a
     sampling judge (AIR chat, temperature 1.0, no seed) asks for each item, and a re-run hits the cache."""
-    from evaluators.judges import run_judging
     from evaluators.predictions.base import PredictionItem, PredictionSet
 
     def items(protocol_metadata: dict[str, str]) -> PredictionSet:
@@ -97,16 +97,16 @@ def test_sampling_judges_draw_one_reply_per_item_and_call(scripted_judge, tmp_pa
 
     greedy = scripted_judge(lambda user: "Explanation: ok\nJudgement: correct")
     with JudgementCache(tmp_path / "greedy.sqlite") as cache:
-        assert run_judging("J-SAKURA", items({}), greedy, cache).calls_made == 1
+        assert judged("J-SAKURA", items({}), greedy, cache).extras["calls_made"] == 1
     assert len(greedy.calls) == 1
 
     air = {"meta_info": "audio", "task_name": "speech_QA"}
     sampling = scripted_judge(lambda user: "7 8")
     with JudgementCache(tmp_path / "sampling.sqlite") as cache:
-        assert run_judging("J-AIR-CHAT", items(air), sampling, cache).calls_made == 4   # 2 items × 2 orders
+        assert judged("J-AIR-CHAT", items(air), sampling, cache).extras["calls_made"] == 4   # 2 items × 2 orders
         assert len(cache) == 4
-        rerun = run_judging("J-AIR-CHAT", items(air), sampling, cache)
-    assert rerun.calls_made == 0 and rerun.cache_hits == 4
+        rerun = judged("J-AIR-CHAT", items(air), sampling, cache)
+    assert rerun.extras["calls_made"] == 0 and rerun.extras["cache_hits"] == 4
 
 
 def test_sampling_is_temperature_above_zero_or_unset_without_a_seed() -> None:

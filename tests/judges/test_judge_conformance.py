@@ -18,6 +18,7 @@ from evaluators.judges.decoding import JudgeRequest
 from evaluators.judges.specs import SPECS
 from evaluators.predictions.base import PredictionItem
 from evaluators.protocols.registry import get_protocol
+from tests.judges.judging import judged
 
 CONFORMANCE = Path(__file__).resolve().parents[2] / "fixtures" / "conformance"
 
@@ -58,7 +59,6 @@ def test_sqqa_sends_one_request_per_candidate_as_works_py(document: dict[str, An
 @pytest.mark.parametrize(("document", "case"), _cases("judge_air_chat.json"))
 def test_air_chat_leaderboard_from_cal_score(document: dict[str, Any], case: dict[str, Any], scripted_judge) -> None:
     """cal_score.py's per-category model averages of both orders, combined as the README's leaderboard."""
-    from evaluators.judges import run_judging
     from evaluators.predictions.base import PredictionSet
 
     rows = {row["id"]: row for row in case["items"]}
@@ -72,7 +72,7 @@ def test_air_chat_leaderboard_from_cal_score(document: dict[str, Any], case: dic
         row = rows[first.split()[-1]]
         return row["ref_first_reply"] if first.startswith("reference") else row["model_first_reply"]
 
-    result = run_judging(case["protocol"], items, scripted_judge(answer))
-    assert result.extras["leaderboard"] == pytest.approx(case["expected"]["leaderboard"])
+    result = judged(case["protocol"], items, scripted_judge(answer))
+    assert result.extras["official"]["leaderboard"] == pytest.approx(case["expected"]["leaderboard"])
     assert result.value == pytest.approx(case["expected"]["value"])
     assert any(source.commit == document["commit"] for source in get_protocol(case["protocol"]).sources)

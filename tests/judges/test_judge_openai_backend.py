@@ -26,9 +26,9 @@ from evaluators.judges import (
     JudgementCache,
     JudgeRequest,
     OpenAICompatibleBackend,
-    run_judging,
 )
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from tests.judges.judging import judged
 
 pytestmark = pytest.mark.judge
 
@@ -218,11 +218,11 @@ def _items(n: int = 4) -> PredictionSet:
 
 def test_cache_hit_on_rerun_sends_zero_requests(server: ScriptedServer, tmp_path: Path) -> None:
     with JudgementCache(tmp_path / "cache.sqlite") as cache:
-        first = run_judging("J-SAKURA", _items(), _backend(server), cache)
-    assert len(server.requests) == 4 and first.calls_made == 4
+        first = judged("J-SAKURA", _items(), _backend(server), cache)
+    assert len(server.requests) == 4 and first.extras["calls_made"] == 4
     with JudgementCache(tmp_path / "cache.sqlite") as cache:
-        second = run_judging("J-SAKURA", _items(), _backend(server), cache)
-    assert len(server.requests) == 4 and second.calls_made == 0 and second.cache_hits == 4
+        second = judged("J-SAKURA", _items(), _backend(server), cache)
+    assert len(server.requests) == 4 and second.extras["calls_made"] == 0 and second.extras["cache_hits"] == 4
     assert second.value == first.value == 1.0
 
 
@@ -230,11 +230,11 @@ def test_failure_mid_run_keeps_finished_verdicts(server: ScriptedServer, tmp_pat
     server.script = [Behaviour("reply"), Behaviour("reply"), Behaviour("status", status=400, body="bad")]
     with JudgementCache(tmp_path / "cache.sqlite") as cache:
         with pytest.raises(JudgeHTTPError):
-            run_judging("J-SAKURA", _items(), _backend(server, max_concurrency=1), cache)
+            judged("J-SAKURA", _items(), _backend(server, max_concurrency=1), cache)
         finished = len(cache)
         assert finished >= 2      # both replies before the failure (and any call already running) are kept
-        result = run_judging("J-SAKURA", _items(), _backend(server, max_concurrency=1), cache)
-    assert result.cache_hits == finished and result.calls_made == 4 - finished
+        result = judged("J-SAKURA", _items(), _backend(server, max_concurrency=1), cache)
+    assert result.extras["cache_hits"] == finished and result.extras["calls_made"] == 4 - finished
 
 
 def test_key_never_in_logs_or_results(server: ScriptedServer, caplog: pytest.LogCaptureFixture,
@@ -242,18 +242,19 @@ def test_key_never_in_logs_or_results(server: ScriptedServer, caplog: pytest.Log
     server.script = [Behaviour("status", status=500, body=f"echo {SECRET}"), Behaviour("stall", seconds=0.6)]
     backend = _backend(server)
     with caplog.at_level(logging.DEBUG):
-        result = run_judging("J-SAKURA", _items(2), backend)
+        result = judged("J-SAKURA", _items(2), backend)
     text = json.dumps(result.as_dict(items=True)) + result.signature + repr(backend) + json.dumps(backend.describe())
     assert SECRET not in text and SECRET not in caplog.text
     assert "retry" in caplog.text  # the retries were logged, without the key
-    assert result.judge["base_url"] == server.url and result.judge["api_key_env"] == "OPENAI_API_KEY"
+    judge = result.extras["judge"]
+    assert judge["base_url"] == server.url and judge["api_key_env"] == "OPENAI_API_KEY"
 
 
 def test_key_echoed_in_a_successful_reply_is_scrubbed_before_cache_and_result(server: ScriptedServer,
                                                                              tmp_path: Path) -> None:
     server.default = Behaviour("reply", content=f"Explanation: your key {SECRET} works.\nJudgement: correct")
     with JudgementCache(tmp_path / "cache.sqlite") as cache:
-        result = run_judging("J-SAKURA", _items(1), _backend(server), cache)
+        result = judged("J-SAKURA", _items(1), _backend(server), cache)
     stored = (tmp_path / "cache.sqlite").read_bytes()
     assert SECRET.encode() not in stored and SECRET not in json.dumps(result.as_dict(items=True))
     assert "your key *** works" in json.dumps(result.as_dict(items=True)) and result.value == 1.0
@@ -303,10 +304,10 @@ def test_completions_transport_posts_the_llama3_templated_text(server: ScriptedS
 
 def test_signature_names_the_transport(server: ScriptedServer) -> None:
     server.default = Behaviour("reply", body=json.dumps({"choices": [{"text": "Rating: 1"}]}))
-    completions = run_judging("J-AB-BINARY", _items(1), _backend(server, transport="completions-llama3"))
+    completions = judged("J-AB-BINARY", _items(1), _backend(server, transport="completions-llama3"))
     assert "|transport:completions-llama3|" in completions.signature and completions.value == 100.0
     server.default = Behaviour("reply", content="Rating: 1")
-    assert "|transport:chat|" in run_judging("J-AB-BINARY", _items(1), _backend(server)).signature
+    assert "|transport:chat|" in judged("J-AB-BINARY", _items(1), _backend(server)).signature
 
 
 # --- issue 14, findings 1-3: the key goes to --base-url only; every reply is kept as it arrives -----------------
@@ -351,7 +352,7 @@ def test_a_redirect_is_an_error_and_the_key_never_leaves_the_endpoint(server: Sc
             patch.setattr(BaseHTTPRequestHandler, "send_header", send_header)
             with JudgementCache(tmp_path / "cache.sqlite") as cache:
                 with pytest.raises(JudgeBackendError, match=f"HTTP {status}, a redirect to .*not followed") as error:
-                    run_judging("J-SAKURA", _items(1), _backend(server), cache)
+                    judged("J-SAKURA", _items(1), _backend(server), cache)
                 assert len(cache) == 0
     finally:
         other.shutdown()
@@ -364,7 +365,7 @@ def test_a_key_echoed_in_a_successful_reply_is_scrubbed_before_caching(server: S
                                                                         tmp_path: Path) -> None:
     server.default = Behaviour("reply", content=f"Explanation: your key is {SECRET}.\nJudgement: correct")
     with JudgementCache(tmp_path / "cache.sqlite") as cache:
-        result = run_judging("J-SAKURA", _items(2), _backend(server), cache)
+        result = judged("J-SAKURA", _items(2), _backend(server), cache)
     stored = (tmp_path / "cache.sqlite").read_bytes() + b"".join(
         path.read_bytes() for path in tmp_path.glob("cache.sqlite-*"))
     assert SECRET.encode() not in stored
@@ -406,7 +407,7 @@ def test_an_interrupt_stops_new_requests_and_keeps_the_replies_so_far(server: Sc
 
         cache.put = put  # type: ignore[method-assign]
         with pytest.raises(KeyboardInterrupt):
-            run_judging("J-SAKURA", _items(40), backend, cache)
+            judged("J-SAKURA", _items(40), backend, cache)
         kept = len(cache)
     assert len(server.requests) <= 3 + 2 + 1  # the calls in flight finish; no new one starts
     assert kept == len(server.requests)      # every answered request is cached

@@ -6,11 +6,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from evaluators.judges import parsing, run_judging
+from evaluators.judges import parsing
 from evaluators.judges.backends.base import JudgeBackend
 from evaluators.judges.decoding import JudgeRequest
 from evaluators.judges.templates import SAKURA_OFFICIAL
 from evaluators.predictions.base import PredictionItem
+from tests.judges.judging import judged
 
 pytestmark = pytest.mark.judge
 
@@ -49,11 +50,11 @@ def test_parsers_never_raise(reply: str) -> None:
 @given(st.lists(NOISY, min_size=1, max_size=8))
 def test_every_item_is_counted_once(replies: list[str]) -> None:
     items = [PredictionItem(f"i{i}", "x", ("(a) y",), prompt="Q? (a) y (b) z") for i in range(len(replies))]
-    result = run_judging("J-SAKURA", items, ListJudge(replies), interval=False)
-    assert sum(result.counts.values()) == result.n == len(replies)
-    assert result.unparsed == result.counts.get("unparsed", 0)
+    result = judged("J-SAKURA", items, ListJudge(replies), interval=False)
+    assert sum(result.extras["counts"].values()) == result.n == len(replies)
+    assert result.extras["unparsed"] == result.extras["counts"].get("unparsed", 0)
     assert 0.0 <= result.value <= 1.0
-    assert result.value == pytest.approx(result.counts.get("correct", 0) / len(replies))
+    assert result.value == pytest.approx(result.extras["counts"].get("correct", 0) / len(replies))
 
 
 @settings(max_examples=100, deadline=None)

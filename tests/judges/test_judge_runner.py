@@ -1,4 +1,4 @@
-"""run_judging end to end with a scripted judge: official rules, unparsed counts, groups, cache, crashes."""
+"""Judge protocols scored end to end with a scripted judge: official rules, unparsed counts, groups, cache, crashes."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from evaluators.judges import JudgementCache, run_judging
+from evaluators.judges import JudgementCache
 from evaluators.judges.decoding import DecodingConfig
 from evaluators.metrics.stats import wald_half_width
 from evaluators.predictions.base import PredictionItem, PredictionSet
+from tests.judges.judging import item_verdicts, judged, verdicts
 
 pytestmark = pytest.mark.judge
 
@@ -45,33 +46,33 @@ def _sakura_answer(user: str) -> str:
 ])
 def test_sakura_counts_invalid_as_wrong_and_reports_them(scripted_judge, protocol_id, value, unparsed, counts) -> None:
     judge = scripted_judge(_sakura_answer)
-    result = run_judging(protocol_id, _sakura_items(), judge)
+    result = judged(protocol_id, _sakura_items(), judge)
     assert result.value == pytest.approx(value)
-    assert result.n == 5 and result.unparsed == unparsed and dict(result.counts) == counts
+    assert result.n == 5 and result.extras["unparsed"] == unparsed and dict(result.extras["counts"]) == counts
     # n = 5: value ± half-width leaves [0, 1]; the range is clipped (the printed ± stays the Wald half-width)
     half = wald_half_width(value, 5, z=1.959963984540054)
     assert result.interval.method == "wald-clipped"
     assert (result.interval.low, result.interval.high) == pytest.approx((max(0.0, value - half),
                                                                          min(1.0, value + half)))
-    assert set(result.intervals) == {"wald", "wilson"}
+    assert set(result.extras["intervals"]) == {"wald", "wilson"}
     assert result.groups["Animal-single"].value == pytest.approx(2 / 3 if protocol_id != "J-SAKURA-JW-DIST"
                                                                  else 1 / 3)
     assert result.groups["Gender-single"].n == 2
-    by_id = {v.id: v for v in result.items}
+    by_id = {v.id: v for v in item_verdicts(result)}
     assert by_id["s0"].explanation == "picks (a)." and by_id["s3"].outcome == "unparsed"
     assert by_id["s3"].replies == (SAKURA_REPLIES["D"],)
-    assert result.extras["printed"] == round(100 * value, 2 if protocol_id == "J-SAKURA-JW-EVAL" else 1)
+    assert result.extras["official"]["printed"] == round(100 * value, 2 if protocol_id == "J-SAKURA-JW-EVAL" else 1)
 
 
 def test_signature_names_judge_revision_template_and_decoding(scripted_judge) -> None:
-    result = run_judging("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer, model="m", revision="rev7"))
+    result = judged("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer, model="m", revision="rev7"))
     for part in ("proto:J-SAKURA", "judge:m", "rev:rev7", "backend:scripted", "tpl:sakura-official@",
                  "dec:temperature=0.0,top_p=0.9,max_tokens=unset,seed=unset", "unparsed:invalid-counts-wrong"):
         assert part in result.signature
-    other = run_judging("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer, model="m", revision="rev7"),
+    other = judged("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer, model="m", revision="rev7"),
                         decoding=DecodingConfig(temperature=0.5))
     assert other.signature != result.signature and "temperature=0.5" in other.signature
-    assert result.as_dict()["decoding"]["max_tokens"] is None
+    assert result.as_dict()["extras"]["decoding"]["max_tokens"] is None
 
 
 def test_sqqa_or_over_candidate_answers(scripted_judge) -> None:
@@ -90,10 +91,11 @@ def test_sqqa_or_over_candidate_answers(scripted_judge) -> None:
             return '{"Correct": False, "Reason": "a country"}'
         return "I cannot tell."
 
-    result = run_judging("J-SQQA-JW", items, scripted_judge(answer))
+    result = judged("J-SQQA-JW", items, scripted_judge(answer))
     assert len(seen) == 3
     assert all('"My Answer": "Paris."' in text for text in seen[:2])           # </s> removed, answers lowercased
-    assert result.value == 0.5 and result.unparsed == 1 and dict(result.counts) == {"correct": 1, "unparsed": 1}
+    assert result.value == 0.5 and result.extras["unparsed"] == 1
+    assert result.extras["counts"] == {"correct": 1, "unparsed": 1}
     assert result.n == 2
 
 
@@ -108,11 +110,12 @@ def test_slot_filling_micro_over_slots_and_unpairable_items_reported(scripted_ju
     def answer(user: str) -> str:
         return replies[re.search(r"our_slot\*\*: `(.*)`", user).group(1)]
 
-    result = run_judging("J-SF-JW", items, scripted_judge(answer))
+    result = judged("J-SF-JW", items, scripted_judge(answer))
     assert result.value == pytest.approx(2 / 3)            # "Yes." counts as No
-    assert result.n == 3 and result.unparsed == 0
+    assert result.n == 3 and result.extras["unparsed"] == 0
     # ... and is reported beside the number
-    assert result.extras["near_misses"] == 1 and result.extras["accuracy_if_near_misses_were_yes"] == 1.0
+    official = result.extras["official"]
+    assert official["near_misses"] == 1 and official["accuracy_if_near_misses_were_yes"] == 1.0
     assert result.skipped == {"slot without '=' (the official script raises IndexError)": 1}
 
 
@@ -125,9 +128,9 @@ def test_audiobench_scale_failed_parse_rated_zero(scripted_judge) -> None:
     def answer(user: str) -> str:
         return replies[re.search(r"\[Model Answer\]\n {8}(.*)\n", user).group(1)]
 
-    result = run_judging("J-AB-SCALE", items, scripted_judge(answer))
+    result = judged("J-AB-SCALE", items, scripted_judge(answer))
     assert result.value == pytest.approx(40.0)              # (4 + 0 + 2) / 3 × 20
-    assert result.unparsed == 1 and result.extras["success_rate"] == pytest.approx(2 / 3)
+    assert result.extras["unparsed"] == 1 and result.extras["official"]["success_rate"] == pytest.approx(2 / 3)
     assert result.interval.method.startswith("bootstrap")
     assert result.unit == "percent"
 
@@ -152,16 +155,16 @@ def test_air_chat_swaps_positions_and_excludes_fails(scripted_judge) -> None:
                ("i2", "ref-first"): "Assistant 1: 8", ("i2", "model-first"): "5 8",
                ("i3", "ref-first"): "9 4", ("i3", "model-first"): "no scores"}
     judge = scripted_judge(_air_answer(replies))
-    result = run_judging("J-AIR-CHAT", _air_items(), judge)
+    result = judged("J-AIR-CHAT", _air_items(), judge)
     assert len(judge.calls) == 6
     # only Speech has a parsed reply in both orders (cal_score.py would divide by zero for Sound and Music)
     assert result.value == pytest.approx((6 + 7) / 2)
-    assert result.extras["leaderboard"] == {"Speech": 6.5, "Sound": None, "Music": None, "Mixed Audio": None,
-                                            "Average": 6.5}
-    assert result.unparsed == 2 and dict(result.counts) == {"partial": 2, "scored": 1}
+    assert result.extras["official"]["leaderboard"] == {"Speech": 6.5, "Sound": None, "Music": None,
+                                                        "Mixed Audio": None, "Average": 6.5}
+    assert result.extras["unparsed"] == 2 and dict(result.extras["counts"]) == {"partial": 2, "scored": 1}
     assert result.groups["speech"].value == pytest.approx(6.5)
     assert result.groups["sound"].value is None              # no parsed reference-first reply in the category
-    assert result.extras["win_rate_ref_first"] == pytest.approx(0.0)
+    assert result.extras["official"]["win_rate_ref_first"] == pytest.approx(0.0)
 
 
 def test_air_chat_value_is_the_leaderboard_average_of_four_columns(scripted_judge) -> None:
@@ -175,10 +178,10 @@ def test_air_chat_value_is_the_leaderboard_average_of_four_columns(scripted_judg
     for item_id, (ref_first_model, model_first_model) in model.items():
         replies[(item_id, "ref-first")] = f"7 {ref_first_model}"
         replies[(item_id, "model-first")] = f"{model_first_model} 7"
-    result = run_judging("J-AIR-CHAT", items, scripted_judge(_air_answer(replies)))
+    result = judged("J-AIR-CHAT", items, scripted_judge(_air_answer(replies)))
     speech, sound, music = ((8 + 4) / 2 + (6 + 4) / 2) / 2, (5 + 7) / 2, 9.0
     mixed = ((2 + 4) / 2 + (10 + 6) / 2) / 2
-    assert result.extras["leaderboard"] == pytest.approx(
+    assert result.extras["official"]["leaderboard"] == pytest.approx(
         {"Speech": speech, "Sound": sound, "Music": music, "Mixed Audio": mixed,
          "Average": (speech + sound + music + mixed) / 4})
     assert result.value == pytest.approx((speech + sound + music + mixed) / 4)
@@ -188,7 +191,7 @@ def test_air_chat_value_is_the_leaderboard_average_of_four_columns(scripted_judg
 def test_air_chat_score_above_ten_makes_the_number_unavailable(scripted_judge) -> None:
     replies = {("i1", "ref-first"): "11 6", ("i1", "model-first"): "7 9", ("i2", "ref-first"): "8 8",
                ("i2", "model-first"): "5 8", ("i3", "ref-first"): "9 4", ("i3", "model-first"): "4 9"}
-    result = run_judging("J-AIR-CHAT", _air_items(), scripted_judge(_air_answer(replies)))
+    result = judged("J-AIR-CHAT", _air_items(), scripted_judge(_air_answer(replies)))
     assert result.value is None and not result.available
     assert "exit(1)" in result.unavailable_reason and "i1" in result.unavailable_reason
 
@@ -205,23 +208,23 @@ def test_cache_rerun_makes_no_calls_and_crash_loses_nothing(scripted_judge, tmp_
         return _sakura_answer(user)
 
     with JudgementCache(cache_path) as cache, pytest.raises(RuntimeError, match="died"):
-        run_judging("J-SAKURA", _sakura_items(), scripted_judge(crashing), cache)
+        judged("J-SAKURA", _sakura_items(), scripted_judge(crashing), cache)
     with JudgementCache(cache_path) as cache:
         assert len(cache) == 3
         judge = scripted_judge(_sakura_answer)
-        first = run_judging("J-SAKURA", _sakura_items(), judge, cache)
-        assert len(judge.calls) == 2 and first.cache_hits == 3 and first.calls_made == 2
+        first = judged("J-SAKURA", _sakura_items(), judge, cache)
+        assert len(judge.calls) == 2 and first.extras["cache_hits"] == 3 and first.extras["calls_made"] == 2
     with JudgementCache(cache_path) as cache:
         judge = scripted_judge(_sakura_answer)
-        again = run_judging("J-SAKURA", _sakura_items(), judge, cache)
-        assert judge.calls == [] and again.calls_made == 0 and again.cache_hits == 5
-        assert again.value == first.value and again.verdicts() == first.verdicts()
+        again = judged("J-SAKURA", _sakura_items(), judge, cache)
+        assert judge.calls == [] and again.extras["calls_made"] == 0 and again.extras["cache_hits"] == 5
+        assert again.value == first.value and verdicts(again) == verdicts(first)
         # another revision, template or decoding is a different judging: it misses
         other = scripted_judge(_sakura_answer, revision="r2")
-        run_judging("J-SAKURA", _sakura_items(), other, cache)
+        judged("J-SAKURA", _sakura_items(), other, cache)
         assert len(other.calls) == 5
         hotter = scripted_judge(_sakura_answer)
-        run_judging("J-SAKURA", _sakura_items(), hotter, cache, decoding=DecodingConfig(temperature=1.0))
+        judged("J-SAKURA", _sakura_items(), hotter, cache, decoding=DecodingConfig(temperature=1.0))
         assert len(hotter.calls) == 5
 
 
@@ -230,14 +233,14 @@ def test_identical_prompts_are_sent_once_when_cached(scripted_judge, tmp_path: P
                                                for i in range(4)))
     judge = scripted_judge(_sakura_answer)
     with JudgementCache(tmp_path / "c.sqlite") as cache:
-        result = run_judging("J-SAKURA", items, judge, cache)
+        result = judged("J-SAKURA", items, judge, cache)
     assert len(judge.calls) == 1 and result.value == 1.0 and result.n == 4
 
 
 def test_empty_prediction_set(scripted_judge) -> None:
-    result = run_judging("J-SAKURA", PredictionSet("empty", "test", ()), scripted_judge(_sakura_answer))
+    result = judged("J-SAKURA", PredictionSet("empty", "test", ()), scripted_judge(_sakura_answer))
     assert result.value is None and result.n == 0 and result.interval is None
-    assert not math.isnan(result.unparsed)
+    assert not math.isnan(result.extras["unparsed"])
 
 
 def test_air_foundation_alignment_failures_leave_the_denominator(scripted_judge) -> None:
@@ -256,20 +259,23 @@ def test_air_foundation_alignment_failures_leave_the_denominator(scripted_judge)
         return replies[response]
 
     judge = scripted_judge(answer)
-    result = run_judging("MCQ-AIR-GPT", items, judge)
+    result = judged("MCQ-AIR-GPT", items, judge)
     assert "\nC. " not in judge.calls[2].messages[0][1]          # two options: no C/D lines
-    assert result.value == 0.5 and result.n == 2 and result.unparsed == 1
-    assert dict(result.counts) == {"correct": 1, "incorrect": 1, "unparsed": 1}
+    assert result.value == 0.5 and result.n == 2 and result.extras["unparsed"] == 1
+    assert dict(result.extras["counts"]) == {"correct": 1, "incorrect": 1, "unparsed": 1}
     assert result.groups["Animal_vs"].value == 0.5 and result.groups["SV"].value is None
     assert result.interval.method == "wilson"
 
 
 def test_air_foundation_alignment_needs_the_gold_among_the_options(scripted_judge) -> None:
-    from evaluators.judges.errors import JudgeInputError
+    from evaluators.errors import PredictionFormatError
 
     item = PredictionItem("bad", "x", ("Horse",), prompt="Q", metadata={"choices": ["Cat", "Dog"]})
-    with pytest.raises(JudgeInputError, match="MCQ-AIR-GPT, item bad"):
-        run_judging("MCQ-AIR-GPT", [item], scripted_judge(lambda user: "A"))
+    items = PredictionSet("air", "air_foundation.jsonl", (item,))
+    judge = scripted_judge(lambda user: "A")
+    with pytest.raises(PredictionFormatError, match="air_foundation.jsonl, item bad: answer 'Horse' is none of"):
+        judged("MCQ-AIR-GPT", items, judge)
+    assert judge.calls == []   # refused before any call
 
 
 def test_audiobench_accent_prefix_removed_before_judging(scripted_judge) -> None:
@@ -278,17 +284,20 @@ def test_audiobench_accent_prefix_removed_before_judging(scripted_judge) -> None
     item = PredictionItem("v1", "Irish, I think.", (AUDIOBENCH_ACCENT_PREFIX + "Ireland",), prompt="Accent?",
                           metadata={"reference_prefix": AUDIOBENCH_ACCENT_PREFIX})
     judge = scripted_judge(lambda user: "Rating: 1")
-    result = run_judging("J-AB-BINARY", [item], judge)
+    result = judged("J-AB-BINARY", [item], judge)
     assert "[Reference Answer]\n        Ireland\n" in judge.calls[0].messages[0][1]
     assert result.value == 100.0
 
 
-def test_result_as_score_for_the_report(scripted_judge) -> None:
-    result = run_judging("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer))
-    score = result.as_score()
-    assert (score.protocol, score.value, score.n, score.signature) == ("J-SAKURA", 0.6, 5, result.signature)
-    assert score.skipped == {"unparsed (invalid-counts-wrong(lower-strip))": 1}
+def test_judged_score_is_an_ordinary_score(scripted_judge) -> None:
+    score = judged("J-SAKURA", _sakura_items(), scripted_judge(_sakura_answer))
+    assert (score.protocol, score.value, score.n, score.unit) == ("J-SAKURA", 0.6, 5, "fraction")
+    # an unparsed reply is counted wrong by the official rule: kept in n, reported beside the number, not skipped
+    assert score.skipped == {} and score.extras["unparsed"] == 1
+    assert score.extras["unparsed_rule"] == "invalid-counts-wrong(lower-strip)"
     assert score.as_dict()["interval"]["method"] == "wald-clipped"
+    assert score.signature.startswith("proto:J-SAKURA|judge:scripted-judge|")
+    assert "|rev:r1|backend:scripted|" in score.signature and "|agg:corpus|" in score.signature
     assert set(score.groups) == {"Animal-single", "Gender-single"}
 
 
@@ -306,7 +315,7 @@ def test_air_bench_result_files(scripted_judge, tmp_path: Path) -> None:
     chat.write_text("\n".join(json.dumps(row) for row in rows) + "\n")
     predictions = load_air_chat_results(chat)
     assert [item.id for item in predictions] == ["0"] and predictions.metadata["skipped_no_response"] == 1
-    result = run_judging("J-AIR-CHAT", predictions, scripted_judge(lambda user: "8 7"))
+    result = judged("J-AIR-CHAT", predictions, scripted_judge(lambda user: "8 7"))
     assert result.value == pytest.approx((7 + 8) / 2) and result.groups["sound"].n == 1
 
     rows[0].pop("meta_info")
@@ -320,7 +329,7 @@ def test_air_bench_result_files(scripted_judge, tmp_path: Path) -> None:
                                       "dataset_name": "d"}) + "\n")
     items = load_air_foundation_results(foundation)
     assert items.items[0].metadata["choices"] == ["Yes", "No"]
-    assert run_judging("MCQ-AIR-GPT", items, scripted_judge(lambda user: "B")).value == 1.0
+    assert judged("MCQ-AIR-GPT", items, scripted_judge(lambda user: "B")).value == 1.0
 
 
 def test_audiobench_gpt4o_failed_call_becomes_empty_and_is_not_cached(scripted_judge, tmp_path: Path) -> None:
@@ -334,9 +343,9 @@ def test_audiobench_gpt4o_failed_call_becomes_empty_and_is_not_cached(scripted_j
     items = PredictionSet("gpt4o", "test", tuple(PredictionItem(f"g{i}", text, ("ref",), prompt="Q")
                                                  for i, text in enumerate(("fine", "blocked"))))
     with JudgementCache(tmp_path / "c.sqlite") as cache:
-        result = run_judging("J-AB-BINARY-GPT4O", items, scripted_judge(answer), cache)
+        result = judged("J-AB-BINARY-GPT4O", items, scripted_judge(answer), cache)
         assert len(cache) == 1
-    assert result.value == 50.0 and result.extras["backend_errors"] == 1 and result.unparsed == 1
-    assert result.items[1].replies == ("empty",)
+    assert result.value == 50.0 and result.extras["backend_errors"] == 1 and result.extras["unparsed"] == 1
+    assert item_verdicts(result)[1].replies == ("empty",)
     with pytest.raises(JudgeHTTPError):   # the Llama judge path has no such rule: the error stops the run
-        run_judging("J-AB-BINARY", items, scripted_judge(answer))
+        judged("J-AB-BINARY", items, scripted_judge(answer))

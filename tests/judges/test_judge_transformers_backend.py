@@ -17,10 +17,11 @@ torch = pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 
 from evaluators.cli import main  # noqa: E402
-from evaluators.judges import JudgementCache, run_judging  # noqa: E402
+from evaluators.judges import JudgementCache  # noqa: E402
 from evaluators.judges.backends.transformers_local import TransformersBackend  # noqa: E402
 from evaluators.judges.decoding import DecodingConfig  # noqa: E402
 from evaluators.predictions.base import PredictionItem, PredictionSet  # noqa: E402
+from tests.judges.judging import item_verdicts, judged, verdicts  # noqa: E402
 
 pytestmark = pytest.mark.judge
 
@@ -60,25 +61,25 @@ def test_tiny_random_judge_end_to_end(tiny_judge_dir: Path, tmp_path: Path) -> N
     backend = TransformersBackend.from_pretrained(tiny_judge_dir, revision="seed0")
     assert backend.chat_format == "chat-template"
     with JudgementCache(tmp_path / "cache.sqlite") as cache:
-        result = run_judging("J-SAKURA", _items(), backend, cache, decoding=DECODING)
-        again = run_judging("J-SAKURA", _items(), backend, cache, decoding=DECODING)
-    assert result.n == 2 and result.calls_made == 2
-    assert all(isinstance(v.replies[0], str) for v in result.items)
-    assert sum(result.counts.values()) == 2
-    assert result.unparsed == result.counts.get("unparsed", 0)
-    assert result.unparsed == 2            # random weights never write "Explanation: ...\nJudgement: correct"
+        result = judged("J-SAKURA", _items(), backend, cache, decoding=DECODING)
+        again = judged("J-SAKURA", _items(), backend, cache, decoding=DECODING)
+    assert result.n == 2 and result.extras["calls_made"] == 2
+    assert all(isinstance(v.replies[0], str) for v in item_verdicts(result))
+    assert sum(result.extras["counts"].values()) == 2
+    assert result.extras["unparsed"] == result.extras["counts"].get("unparsed", 0)
+    assert result.extras["unparsed"] == 2            # random weights never write "Explanation: ...\nJudgement: correct"
     assert result.value == 0.0             # SAKURA's rule: invalid judgements count as wrong
     for part in ("backend:transformers", "chat:chat-template", f"judge:{tiny_judge_dir}", "rev:seed0",
                  "max_tokens=6"):
         assert part in result.signature
-    assert again.calls_made == 0 and again.verdicts() == result.verdicts()
+    assert again.extras["calls_made"] == 0 and verdicts(again) == verdicts(result)
 
 
 def test_greedy_generation_is_deterministic(tiny_judge_dir: Path) -> None:
     backend = TransformersBackend.from_pretrained(tiny_judge_dir)
-    first = run_judging("J-AB-SCALE", _items(), backend, decoding=DECODING)
-    second = run_judging("J-AB-SCALE", _items(), backend, decoding=DECODING)
-    assert [v.replies for v in first.items] == [v.replies for v in second.items]
+    first = judged("J-AB-SCALE", _items(), backend, decoding=DECODING)
+    second = judged("J-AB-SCALE", _items(), backend, decoding=DECODING)
+    assert [v.replies for v in item_verdicts(first)] == [v.replies for v in item_verdicts(second)]
     assert first.value == second.value
 
 
@@ -94,7 +95,7 @@ def test_cli_judge_with_local_model_and_replay(tiny_judge_dir: Path, tmp_path: P
     assert code == 0
     written = json.loads(output.read_text())
     assert written["protocol"] == "J-SAKURA" and written["n"] == 1 and len(written["items"]) == 1
-    assert written["decoding"]["max_tokens"] == 4
+    assert written["extras"]["decoding"]["max_tokens"] == 4
     assert not list(output.parent.glob(".*.tmp"))
     assert "J-SAKURA:" in capsys.readouterr().out
 

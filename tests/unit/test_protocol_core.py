@@ -77,3 +77,62 @@ def test_every_protocol_source_pins_a_full_commit() -> None:
                 if not (source.commit and len(source.commit) == 40
                         and all(char in "0123456789abcdef" for char in source.commit))]
     assert unpinned == []
+
+
+def test_every_registered_protocol_is_a_plain_protocol_scored_by_the_one_loop():
+    """Protocols differ by data (steps, metric hooks, memos), never by overriding ``Protocol.score``."""
+    from evaluators.protocols import all_protocols
+
+    protocols = all_protocols()
+    assert len(protocols) > 100
+    assert {type(protocol) for protocol in protocols} == {Protocol}
+    assert Protocol.__subclasses__() == []
+
+
+@pytest.mark.parametrize("protocol_id, metadata, message", [
+    ("ST-QWEN", {}, "run.jsonl, item u1, field 'metadata.source': no 'source' metadata"),
+    ("ST-QWEN", {"source": "covost2"}, "run.jsonl, item u1, field 'metadata.source': source 'covost2' does not"),
+])
+def test_item_step_errors_name_the_scored_file_and_item(protocol_id, metadata, message):
+    from evaluators.errors import PredictionFormatError
+    from evaluators.predictions.base import PredictionItem
+
+    predictions = PredictionSet("run", "run.jsonl", (PredictionItem("u1", "hello", ("hallo",), metadata=metadata),))
+    with pytest.raises(PredictionFormatError) as error:
+        get_protocol(protocol_id).score(predictions)
+    assert str(error.value).startswith(message)
+
+
+def test_two_speaker_references_required_names_the_file():
+    from evaluators.errors import PredictionFormatError
+    from evaluators.predictions.base import PredictionItem
+
+    predictions = PredictionSet("osr", "osr.jsonl", (PredictionItem("m1", "a. b.", ("only one",)),))
+    with pytest.raises(PredictionFormatError, match=r"^osr.jsonl, item m1, field 'references': overlapped speech"):
+        get_protocol("OSR-JW").score(predictions)
+
+
+def test_a_batched_metric_sees_all_kept_items_at_once_and_its_notes_reach_the_items():
+    from evaluators.metrics.base import Metric, SetStatistics, ratio_aggregate
+
+    class LengthRanks(Metric):
+        """Correct iff the hypothesis is the longest of the kept set: needs every kept item at once."""
+
+        name, unit, direction, stat_names, batched = "longest", "fraction", "higher", ("correct", "total"), True
+
+        def item_stats(self, hypothesis, references, metadata):
+            raise AssertionError("a batched metric is never asked one item at a time")
+
+        def set_stats(self, prepared):
+            longest = max(len(p.hypothesis) for p in prepared)
+            rows = np.asarray([[float(len(p.hypothesis) == longest), 1.0] for p in prepared])
+            return SetStatistics(rows, [{"length": len(p.hypothesis)} for p in prepared], {"seen": len(prepared)})
+
+        def aggregate(self, stats, aggregation="corpus"):
+            return ratio_aggregate(stats, aggregation)
+
+    predictions = PredictionSet.from_pairs(["a", "", "abc", "ab"], ["x", "x", "x", "x"])
+    score = make_protocol(metric=LengthRanks(), steps=make_protocol().steps[:1]).score(predictions)
+    assert score.value == pytest.approx(1 / 3) and score.n == 3 and score.skipped == {"empty_output": 1}
+    assert [d.notes for d in score.items] == [{"length": 1}, None, {"length": 3}, {"length": 2}]
+    assert score.extras == {"seen": 3}

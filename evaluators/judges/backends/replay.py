@@ -29,7 +29,7 @@ from evaluators.judges.backends.base import JudgeBackend
 from evaluators.judges.decoding import DecodingConfig, JudgeRequest
 from evaluators.judges.errors import JudgeReplayMissing
 from evaluators.judges.parsing import extract_sakura_judgement
-from evaluators.judges.specs import SPECS, AudioBenchSpec, JudgeSpec, SakuraSpec, get_judge_spec
+from evaluators.judges.specs import SPECS, AudioBenchSpec, JudgeSpec, SakuraSpec
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import read_json, require_list, require_record, require_str
 from evaluators.predictions.sakura import load_judgements
@@ -78,22 +78,20 @@ class ReplayBundle:
     recorded: Mapping[str, Any] = field(default_factory=dict)
 
 
-def _messages_key(protocol_id: str, item: PredictionItem) -> str:
-    spec = get_judge_spec(protocol_id)
+def _messages_key(spec: JudgeSpec, item: PredictionItem) -> str:
     calls = spec.calls(item)
     if isinstance(calls, str) or len(calls) != 1:
-        raise ValueError(f"{protocol_id} does not judge an item with one call; replay supports one-call protocols")
+        raise ValueError(f"{spec.protocol_id} does not judge an item with one call; replay supports one-call protocols")
     return JudgeRequest(spec.render(calls[0]), DecodingConfig()).messages_json()
 
 
-def _require_family(path: Path, protocol_id: str, family: type[JudgeSpec], made_by: str) -> JudgeSpec:
-    """The spec of ``protocol_id``, which must render the prompts the file's judge saw.
+def _require_family(path: Path, spec: JudgeSpec, family: type[JudgeSpec], made_by: str) -> JudgeSpec:
+    """``spec``, which must render the prompts the file's judge saw.
 
     Replies are looked up by the *chosen* protocol's prompt: replaying SAKURA judgements under an
     AudioBench template found every reply and parsed none (a silent 0 %), so a protocol of another
     template family is refused, naming the ones that fit.
     """
-    spec = get_judge_spec(protocol_id)
     if not isinstance(spec, family):
         fitting = ", ".join(sorted(key for key, other in SPECS.items() if isinstance(other, family)))
         raise PredictionFormatError(path, f"these judgements were made with {made_by}'s judge prompt; "
@@ -102,14 +100,16 @@ def _require_family(path: Path, protocol_id: str, family: type[JudgeSpec], made_
     return spec
 
 
-def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
+def load_sakura_judgements(path: str | Path, *, spec: JudgeSpec | None = None,
                            metadata: Mapping[str, Any] | None = None) -> ReplayBundle:
     """Read a SAKURA ``*_judgements.json`` into predictions + a replay backend (ids = audio paths).
+
+    ``spec`` is the judge recipe of the protocol to replay under (default: J-SAKURA's).
 
     ``metadata`` (e.g. ``{"track": "Animal", "hop": "single"}``) is attached to every item.
     """
     path = Path(path)
-    _require_family(path, protocol_id, SakuraSpec, "SAKURA")
+    spec = _require_family(path, spec or SPECS["J-SAKURA"], SakuraSpec, "SAKURA")
     judged = load_judgements(path)
     items: list[PredictionItem] = []
     replies: dict[str, list[str]] = {}
@@ -124,7 +124,7 @@ def load_sakura_judgements(path: str | Path, *, protocol_id: str = "J-SAKURA",
             raise PredictionFormatError(path, "stored Explanation/Judgement cannot come from SAKURA's regex "
                                               "(they would not re-parse to the same fields)", item=item.id)
         items.append(item)
-        replies.setdefault(_messages_key(protocol_id, item), []).append(reply)
+        replies.setdefault(_messages_key(spec, item), []).append(reply)
     settings = judged.metadata
     decoding = DecodingConfig(temperature=settings.get("temperature"), top_p=settings.get("top_p"))
     predictions = PredictionSet(name=path.stem, source=str(path), items=tuple(items),
@@ -138,18 +138,19 @@ _AB_JUDGES = {"llama3_70b_judge": ("casperhansen/llama-3-70b-instruct-awq", Fals
               "gpt4o_judge": ("gpt-4o-chat", True)}
 
 
-def load_audiobench_judge_log(path: str | Path, *, protocol_id: str) -> ReplayBundle:
-    """Read an AudioBench ``*_llama3_70b_judge_score.json`` / ``*_gpt4o_judge_score.json`` (ids = indices)."""
+def load_audiobench_judge_log(path: str | Path, *, spec: JudgeSpec) -> ReplayBundle:
+    """Read an AudioBench ``*_llama3_70b_judge_score.json`` / ``*_gpt4o_judge_score.json`` (ids = indices) to
+    replay under the judge recipe ``spec``."""
     path = Path(path)
-    _require_family(path, protocol_id, AudioBenchSpec, "AudioBench")
+    _require_family(path, spec, AudioBenchSpec, "AudioBench")
     data = require_record(path, read_json(path), "top level")
     judge_keys = [key for key in _AB_JUDGES if key in data]
     if len(judge_keys) != 1:
         raise PredictionFormatError(path, f"expected exactly one of {sorted(_AB_JUDGES)} at the top level")
     judge_key = judge_keys[0]
     model, is_gpt4o = _AB_JUDGES[judge_key]
-    if protocol_id.upper().endswith("-GPT4O") != is_gpt4o:
-        raise PredictionFormatError(path, f"this log was judged by {judge_key}; {protocol_id} uses the other "
+    if spec.protocol_id.upper().endswith("-GPT4O") != is_gpt4o:
+        raise PredictionFormatError(path, f"this log was judged by {judge_key}; {spec.protocol_id} uses the other "
                                           f"judge's prompt (choose the matching J-AB-* protocol)")
     details = require_list(path, data.get("details"), "a list 'details'")
     items: list[PredictionItem] = []
@@ -162,11 +163,10 @@ def load_audiobench_judge_log(path: str | Path, *, protocol_id: str) -> ReplayBu
                               metadata={"question": question, "recorded_rate_score": record.get("rate_score"),
                                         "recorded_success": record.get("success")})
         items.append(item)
-        replies.setdefault(_messages_key(protocol_id, item), []).append(
+        replies.setdefault(_messages_key(spec, item), []).append(
             require_str(path, record, "judge_response", index))
     predictions = PredictionSet(name=path.stem, source=str(path), items=tuple(items),
                                 metadata={"format": "audiobench-judge-log"})
-    spec = get_judge_spec(protocol_id)
     recorded = dict(require_record(path, data[judge_key], judge_key))
     return ReplayBundle(predictions, ReplayBackend(replies, model=model, source=str(path)), spec.default_decoding,
                         recorded)
