@@ -99,6 +99,12 @@ CASES: dict[str, Callable[[Path], tuple[list[str], tuple[str, ...]]]] = {
                                                    ("results.json", "not UTF-8")),
     "a non-UTF-8 golden YAML": lambda t: ((t / "g.yaml").write_bytes(b"file: g\n\xff\n") and
                                           ["golden", "validate", str(t / "g.yaml")], ("g.yaml", "not UTF-8")),
+    "judge under a protocol no LLM judges": lambda t: (
+        ["judge", str(jsonl(t / "p.jsonl", [record(0)])), "--protocol", "ASR-AB", "--base-url", "http://x/v1"],
+        ("ASR-AB is not scored by an LLM judge", "J-SAKURA", "ER-AB-JUDGE")),
+    "judge: an item without a question (named before any call)": lambda t: (
+        ["judge", str(jsonl(t / "q.jsonl", [{"id": "a", "prediction": "x", "references": ["y"]}])), "--protocol",
+         "J-SAKURA", "--base-url", "http://127.0.0.1:9/v1"], ("q.jsonl", "item a", "no question")),
     "judge --concurrency 0": lambda t: (["judge", "p.json", "--protocol", "J-SAKURA", "--base-url", "http://x/v1",
                                          "--concurrency", "0"], ("--concurrency",)),
     "judge --retries -1": lambda t: (["judge", "p.json", "--protocol", "J-SAKURA", "--base-url", "http://x/v1",
