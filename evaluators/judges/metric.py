@@ -78,8 +78,9 @@ class JudgeMetric(Metric):
         return None if self.binding else NO_BACKEND
 
     def skip_reason(self, item: Any) -> str | None:
-        """The spec's reason to leave ``item`` out of judging (e.g. no slot to judge), else ``None``; an item
-        that cannot become prompts raises ``ItemInputError`` on the field the spec names."""
+        """The recipe's reason to leave ``item`` out of judging (e.g. no slot to judge), else ``None``; an item
+        that cannot become prompts (no question, no reference) raises ``ItemInputError``, which the protocol
+        reports naming the file and the item before any call is made."""
         try:
             calls = self.spec.calls(item)
         except JudgeInputError as error:
