@@ -19,13 +19,22 @@ file has are kept as they are (a field the file lacks gets the generated default
 ``origin: curated`` (not from paper-values.yaml) are kept unchanged.
 Rows with a null value (UNVERIFIED) are left out.
 
+What it records (``golden/paper-values-snapshot.tsv``): the published numbers it imported (one line per
+verified row: arxiv, table, model, task, dataset, split, metric, direction, value as printed, n), stamped with
+the source file's sha256 and a sha256 of the lines. The tests check the golden files against this snapshot,
+so they never need the registry, and ``--source PATH --check`` tells whether a registry is the one imported.
+
 Usage:  python golden/import_paper_values.py --source PATH/TO/paper-values.yaml [--check]
-``--check`` exits 1 when a re-run would change a file (nothing is written).
+        python golden/import_paper_values.py --from-golden --check
+``--check`` exits 1 when a re-run would change a file or the snapshot (nothing is written). ``--from-golden``
+rebuilds the rows from the golden files' own as-printed fields: its ``--check`` says whether their
+machine-derived fields are what these rules derive.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 from collections import Counter, defaultdict
@@ -398,14 +407,94 @@ def read_source(path: Path) -> list[tuple[dict[str, Any], str | None]]:
     return list(zip(rows, printed, strict=True))
 
 
+#: the fields of a source row that the converter reads (a row rebuilt from a golden entry has exactly these)
+ROW_FIELDS = ("paper", "arxiv", "table", "model", "task", "dataset", "split", "metric", "direction", "value", "n",
+              "source", "note")
+
+
+def rows_from_golden(papers_dir: Path = PAPERS_DIR) -> list[tuple[dict[str, Any], str | None]]:
+    """Source rows rebuilt from the as-printed fields of the generated entries of the golden files.
+
+    Each ``origin: paper-values`` entry keeps every field of its row (text with whitespace collapsed), and
+    each file keeps its rows in source order, so converting these rows must give the golden files back:
+    that checks the machine-derived fields (ids, keys, units, links, field order) against the rules
+    here without the registry itself, which is not in the repository.
+    """
+    rows: list[tuple[dict[str, Any], str | None]] = []
+    for path in sorted(papers_dir.glob("*.yaml")):
+        document = read_existing(path) or {}
+        for entry in document.get("entries", []):
+            if entry.get("origin") == "paper-values":
+                rows.append(({key: entry.get(key) for key in ROW_FIELDS}, entry["printed"]))
+    return rows
+
+
+# ----------------------------------------------------------------------------------------------
+# the snapshot of what was imported: the published numbers, stamped with the source's sha256
+
+SNAPSHOT = HERE / "paper-values-snapshot.tsv"
+#: what identifies a published number and its value; ``value`` is the token as printed
+SNAPSHOT_FIELDS = ("arxiv", "table", "model", "task", "dataset", "split", "metric", "direction", "value", "n")
+
+
+def snapshot_line(values: list[Any]) -> str:
+    """One tab-separated line (null → empty); a tab or newline inside a field is refused."""
+    cells = ["" if value is None else str(value) for value in values]
+    for cell in cells:
+        if "\t" in cell or "\n" in cell:
+            raise ValueError(f"snapshot field {cell!r} holds a tab or newline")
+    return "\t".join(cells)
+
+
+def render_snapshot(rows: list[tuple[dict[str, Any], str | None]], source_name: str, source_sha256: str) -> str:
+    """The snapshot of the verified rows (value not null), in source order, with its stamps.
+
+    ``source`` stamps the registry file it was taken from (sha256, row counts); ``rows`` stamps the table
+    below it, so an edit of the snapshot by hand shows up as a stamp mismatch.
+    """
+    body = [snapshot_line(list(SNAPSHOT_FIELDS))]
+    for row, printed in rows:
+        if row.get("value") is not None:
+            body.append(snapshot_line([tidy(row.get(field)) if field != "value" else printed
+                                       for field in SNAPSHOT_FIELDS]))
+    text = "\n".join(body) + "\n"
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return ("# Published numbers of the paper-values registry that golden/papers/*.yaml was imported from, one per\n"
+            "# verified row (value not null), in source order. Written by golden/import_paper_values.py --source;\n"
+            "# tests/unit/test_golden.py checks that the golden files hold each of them exactly once.\n"
+            f"# source: {source_name} sha256={source_sha256} rows={len(rows)} verified={len(body) - 1}\n"
+            f"# rows: sha256={digest}\n" + text)
+
+
+def read_snapshot(path: Path = SNAPSHOT) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """The stamps and rows of a snapshot; ValueError when the rows do not match their stamps."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    stamps = {}
+    for line in lines:
+        match = re.match(r"# (source|rows): (?:(\S+) )?sha256=(\w+)(?: rows=(\d+) verified=(\d+))?$", line.rstrip("\n"))
+        if match:
+            stamps[match.group(1)] = match.groups()
+    body = [line for line in lines if not line.startswith("#")]
+    if set(stamps) != {"source", "rows"}:
+        raise ValueError(f"{path}: the source and rows stamps are missing")
+    if hashlib.sha256("".join(body).encode("utf-8")).hexdigest() != stamps["rows"][2]:
+        raise ValueError(f"{path}: the rows do not match their sha256 stamp (edited by hand?)")
+    header = body[0].rstrip("\n").split("\t")
+    rows = [dict(zip(header, line.rstrip("\n").split("\t"), strict=True)) for line in body[1:]]
+    if int(stamps["source"][4]) != len(rows):
+        raise ValueError(f"{path}: {len(rows)} rows, the source stamp says {stamps['source'][4]}")
+    _, name, digest, total, verified = stamps["source"]
+    return {"source": name, "source_sha256": digest, "source_rows": total, "verified": verified}, rows
+
+
 def tidy(text: Any) -> Any:
     return " ".join(str(text).split()) if isinstance(text, str) else text
 
 
-def build_entries(source: Path) -> dict[str, list[dict[str, Any]]]:
-    """Generated entries per golden file (no curated fields applied yet)."""
+def build_entries(rows: list[tuple[dict[str, Any], str | None]]) -> dict[str, list[dict[str, Any]]]:
+    """Generated entries per golden file (no curated fields applied yet) from source rows (see :func:`read_source`)."""
     by_file: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for row, printed in read_source(source):
+    for row, printed in rows:
         if row.get("value") is None:
             continue
         file = file_slug(row)
@@ -532,27 +621,54 @@ def dump(document: dict[str, Any]) -> str:
     return head + yaml.dump(document, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=120)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", type=Path, required=True,
-                        help="the paper-values registry to import (a YAML list of rows; not in the repository)")
-    parser.add_argument("--out", type=Path, default=PAPERS_DIR)
-    parser.add_argument("--check", action="store_true", help="only report files a re-run would change")
-    args = parser.parse_args(argv)
-    generated = build_entries(args.source)
+def convert(rows: list[tuple[dict[str, Any], str | None]], out: Path, check: bool) -> tuple[list[str], str]:
+    """Merge the entries generated from ``rows`` into the golden files under ``out``.
+
+    Returns the names of the files that changed (with ``check``: that a re-run would change; nothing is
+    written) and a one-line summary.
+    """
+    generated = build_entries(rows)
     changed = []
     total = 0
     for file, entries in sorted(generated.items()):
-        path = args.out / f"{file}.yaml"
+        path = out / f"{file}.yaml"
         document = merge(file, entries, read_existing(path))
         total += len(document["entries"])
         text = dump(document)
         if not path.exists() or path.read_text(encoding="utf-8") != text:
             changed.append(path.name)
-            if not args.check:
+            if not check:
                 write_text_atomically(path, text)
-    print(f"{sum(len(e) for e in generated.values())} entries from {args.source.name}; "
-          f"{total} in {len(generated)} files; {'would change' if args.check else 'changed'}: {changed or 'none'}")
+    summary = (f"{sum(len(e) for e in generated.values())} generated entries; {total} in {len(generated)} files; "
+               f"{'would change' if check else 'changed'}: {changed or 'none'}")
+    return changed, summary
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--source", type=Path,
+                        help="the paper-values registry to import (a YAML list of rows; not in the repository)")
+    source.add_argument("--from-golden", action="store_true",
+                        help="rebuild the rows from the golden files themselves (with --check: are their "
+                             "machine-derived fields what the rules here derive?)")
+    parser.add_argument("--out", type=Path, default=PAPERS_DIR)
+    parser.add_argument("--snapshot", type=Path, default=SNAPSHOT,
+                        help="where the stamped snapshot of the imported numbers goes (with --source)")
+    parser.add_argument("--check", action="store_true", help="only report files a re-run would change")
+    args = parser.parse_args(argv)
+    rows = rows_from_golden(args.out) if args.from_golden else read_source(args.source)
+    changed, summary = convert(rows, args.out, args.check)
+    if args.source is not None:
+        data = args.source.read_bytes()
+        snapshot = render_snapshot(rows, args.source.name, hashlib.sha256(data).hexdigest())
+        if not args.snapshot.exists() or args.snapshot.read_text(encoding="utf-8") != snapshot:
+            changed.append(args.snapshot.name)
+            if not args.check:
+                write_text_atomically(args.snapshot, snapshot)
+    print(f"{args.source.name if args.source else 'rows of the golden files'}: {summary}"
+          + (f"; snapshot {args.snapshot.name} {'would change' if args.check else 'changed'}"
+             if args.snapshot.name in changed else ""))
     return 1 if args.check and changed else 0
 
 

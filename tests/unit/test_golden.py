@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -24,8 +26,7 @@ from evaluators.golden import (
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures" / "golden"
-SHARED_PAPER_VALUES = ROOT.parent / "shared" / "docs" / "paper-values.yaml"
-SHARED_PROTOCOLS_MD = ROOT.parent / "shared" / "docs" / "protocols.md"
+PROTOCOLS_MD = ROOT / "docs" / "protocols.md"
 TOY_ID = "toy-model-7b/toyspeech-test-clean/wer"
 
 
@@ -169,16 +170,38 @@ def test_registry_loads_and_ids_are_unique() -> None:
     assert {e.status for e in entries} <= set(golden.STATUSES)
 
 
-@pytest.mark.skipif(not SHARED_PAPER_VALUES.exists(), reason=f"needs {SHARED_PAPER_VALUES}")
+def _converter():
+    """golden/import_paper_values.py, the importer of the paper-values registry (not a package module)."""
+    sys.path.insert(0, str(ROOT / "golden"))
+    try:
+        import import_paper_values
+    finally:
+        sys.path.pop(0)
+    return import_paper_values
+
+
 def test_every_verified_value_of_paper_values_is_encoded_once() -> None:
-    rows = yaml.safe_load(SHARED_PAPER_VALUES.read_text(encoding="utf-8"))
-    verified = [row for row in rows if row.get("value") is not None]
+    """Each number of the stamped snapshot of the imported registry is in the golden files once, as printed."""
+    stamps, rows = _converter().read_snapshot()  # raises when the rows do not match their sha256 stamp
+    assert len(rows) == int(stamps["verified"]) == 634 and len(stamps["source_sha256"]) == 64
+    fields = list(rows[0])
+    assert fields == ["arxiv", "table", "model", "task", "dataset", "split", "metric", "direction", "value", "n"]
+    snapshot = Counter(tuple(row[field] for field in fields) for row in rows)
     encoded = [e for e in golden.all_entries() if e.origin == "paper-values"]
-    assert len(encoded) == len(verified) == 634
-    remaining = sorted(((r["model"], r["dataset"], r["split"], str(r["metric"]), float(r["value"])) for r in verified),
-                       key=str)
-    golden_rows = sorted(((e.model, e.dataset, e.split, e.metric, e.value) for e in encoded), key=str)
-    assert golden_rows == remaining
+    in_golden = Counter((e.arxiv, e.table, e.model, e.task, e.dataset, e.split, e.metric, e.direction, e.printed,
+                         "" if e.n is None else str(e.n)) for e in encoded)
+    assert len(encoded) == 634
+    assert in_golden == snapshot, (f"in golden only: {sorted(in_golden - snapshot)[:3]}, "
+                                   f"in the snapshot only: {sorted(snapshot - in_golden)[:3]}")
+
+
+def test_snapshot_edited_by_hand_is_refused(tmp_path: Path) -> None:
+    converter = _converter()
+    text = converter.SNAPSHOT.read_text(encoding="utf-8")
+    edited = tmp_path / "snapshot.tsv"
+    edited.write_text(text.replace("\t2.1\t", "\t2.2\t", 1), encoding="utf-8")
+    with pytest.raises(ValueError, match="do not match their sha256 stamp"):
+        converter.read_snapshot(edited)
 
 
 def test_checked_entries_name_registered_protocols_and_known_formats() -> None:
@@ -193,21 +216,25 @@ def test_checked_entries_name_registered_protocols_and_known_formats() -> None:
         assert entry.predictions.format in FORMATS, entry.id
 
 
-@pytest.mark.skipif(not SHARED_PROTOCOLS_MD.exists(), reason=f"needs {SHARED_PROTOCOLS_MD}")
-def test_candidate_protocol_ids_are_ids_of_the_specification_or_registered() -> None:
+def test_candidate_protocol_ids_are_registered_and_documented() -> None:
+    """Every protocol id a golden entry names (candidates, citation audit) is registered and has its own
+    heading in the catalogue of the repository's docs/protocols.md."""
     from evaluators.errors import UnknownProtocolError
     from evaluators.protocols import get_protocol
 
-    text = SHARED_PROTOCOLS_MD.read_text(encoding="utf-8")
+    documented = set(re.findall(r"^#### `([^`]+)`$", PROTOCOLS_MD.read_text(encoding="utf-8"), re.MULTILINE))
+    assert len(documented) > 100
+    named = 0
     for entry in golden.all_entries():
         for protocol in entry.protocols + ((entry.citation.protocol,) if entry.citation and entry.citation.protocol
                                             else ()):
-            if protocol in text:
-                continue
+            named += 1
+            assert protocol in documented, f"{entry.id}: {protocol} has no entry in {PROTOCOLS_MD}'s catalogue"
             try:
                 get_protocol(protocol)
             except UnknownProtocolError:
-                pytest.fail(f"{entry.id}: {protocol} is neither in protocols.md nor registered")
+                pytest.fail(f"{entry.id}: {protocol} is not a registered protocol")
+    assert named > 600
 
 
 def test_second_sources_link_to_what_they_remeasure() -> None:
@@ -258,14 +285,14 @@ def test_citations_file_lists_the_required_works_and_existing_golden_files() -> 
 # ----------------------------------------------------------------------------------------------
 # the converter keeps curated fields
 
-@pytest.mark.skipif(not SHARED_PAPER_VALUES.exists(), reason=f"needs {SHARED_PAPER_VALUES}")
 def test_converter_rerun_changes_nothing_and_keeps_curated_fields(tmp_path: Path) -> None:
-    sys.path.insert(0, str(ROOT / "golden"))
-    try:
-        import import_paper_values as converter
-    finally:
-        sys.path.pop(0)
-    assert converter.main(["--source", str(SHARED_PAPER_VALUES), "--check"]) == 0
+    """Converting the rows the golden files were generated from gives the golden files back (their
+    machine-derived fields follow the rules), and a re-run keeps curated fields and restores derived ones."""
+    converter = _converter()
+    rows = converter.rows_from_golden()
+    assert len(rows) == 634
+    assert converter.convert(rows, ROOT / "golden" / "papers", check=True)[0] == []
+    assert converter.main(["--from-golden", "--check"]) == 0
     out = tmp_path / "papers"
     shutil.copytree(ROOT / "golden" / "papers", out)
     path = out / "audiobench-2024.yaml"
@@ -273,11 +300,36 @@ def test_converter_rerun_changes_nothing_and_keeps_curated_fields(tmp_path: Path
     document["entries"][0]["status"] = "differs"
     document["entries"][0]["reason"] = "curated by a person"
     document["entries"][0]["value"] = 0.1  # a machine-derived field: the re-run restores it
+    document["entries"][1]["model_key"] = "salmonn-13b"  # so is a key
     path.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
-    assert converter.main(["--source", str(SHARED_PAPER_VALUES), "--out", str(out)]) == 0
-    entry = yaml.safe_load(path.read_text(encoding="utf-8"))["entries"][0]
-    assert (entry["status"], entry["reason"], entry["value"]) == ("differs", "curated by a person", 0.555834307918663)
-    assert entry["printed"] == "0.555834307918663"
+    assert converter.convert(rows, out, check=True)[0] == ["audiobench-2024.yaml"]
+    assert converter.convert(rows, out, check=False)[0] == ["audiobench-2024.yaml"]
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+    assert (entries[0]["status"], entries[0]["reason"], entries[0]["value"]) == ("differs", "curated by a person",
+                                                                                 0.555834307918663)
+    assert entries[0]["printed"] == "0.555834307918663" and entries[1]["model_key"] == "salmonn-7b"
+
+
+def test_converter_writes_a_stamped_snapshot_of_its_source(tmp_path: Path) -> None:
+    """The snapshot records the source's sha256 and its verified rows; null-valued rows are left out."""
+    converter = _converter()
+    source = tmp_path / "values.yaml"
+    source.write_text(yaml.safe_dump([
+        {"paper": "SALMONN: Towards X", "arxiv": "2310.13289", "table": "Table 3", "model": "SALMONN-13B",
+         "task": "ASR", "dataset": "LibriSpeech", "split": "test-clean", "metric": "%WER", "direction": "lower",
+         "value": 2.10, "n": None, "source": "somewhere", "note": ""},
+        {"paper": "SALMONN: Towards X", "arxiv": "2310.13289", "table": "Table 3", "model": "SALMONN-13B",
+         "task": "ASR", "dataset": "LibriSpeech", "split": "test-other", "metric": "%WER", "direction": "lower",
+         "value": None, "n": None, "source": "somewhere", "note": "UNVERIFIED"}]).replace("2.1\n", "2.10\n"),
+        encoding="utf-8")
+    snapshot, out = tmp_path / "snapshot.tsv", tmp_path / "papers"
+    out.mkdir()
+    assert converter.main(["--source", str(source), "--out", str(out), "--snapshot", str(snapshot)]) == 0
+    stamps, rows = converter.read_snapshot(snapshot)
+    assert stamps == {"source": "values.yaml", "source_rows": "2", "verified": "1",
+                      "source_sha256": hashlib.sha256(source.read_bytes()).hexdigest()}
+    assert [(row["split"], row["value"], row["n"]) for row in rows] == [("test-clean", "2.10", "")]
+    assert converter.main(["--source", str(source), "--out", str(out), "--snapshot", str(snapshot), "--check"]) == 0
 
 
 # ----------------------------------------------------------------------------------------------
