@@ -31,6 +31,7 @@ from evaluators.report.formatting import (
 from evaluators.report.model import Report
 from evaluators.report.sections import (
     CITATION_HEADERS,
+    Column,
     DeterminismTable,
     ReportSections,
     SweepRow,
@@ -60,6 +61,8 @@ tr:nth-child(even) td { background: #fbfcfd; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, td.id { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: .78rem; word-break: break-all; }
 td.id { min-width: 12rem; } td.source { font-size: .75rem; overflow-wrap: anywhere; }
+table.results td.id { min-width: 10rem; } table.results th, table.results td { padding: .25rem .35rem; }
+table.results td[data-field="interval"] { white-space: normal; }
 table.citations td.group { background: var(--alt); min-width: 9rem; }
 table.citations td.id { min-width: 9rem; }
 .badge { display: inline-block; padding: 0 .45rem; border-radius: 1rem; color: #fff; font-size: .75rem;
@@ -155,29 +158,32 @@ def text_cell(value: Any, field: str = "", css: str = "") -> str:
     return f"<td{attributes}>{escape(text)}</td>"
 
 
-RESULT_HEADERS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance", "interval",
-                  "protocol", "status")
-
-
-def result_row(result: PaperValueResult) -> str:
+def result_cells(result: PaperValueResult) -> dict[str, str]:
+    """The cell of each field a paper's table can show (see :data:`evaluators.report.sections.MEASURED_COLUMNS`)."""
     dataset = f"{result.dataset} / {result.split}" if result.split else result.dataset
     interval = result.interval if result.interval and all(_finite(end) for end in result.interval) else None
     interval_data = (f' data-low="{float(interval[0])!r}" data-high="{float(interval[1])!r}"' if interval else "")
     title = escape(" · ".join(part for part in (result.signature or "", result.reason) if part), quote=True)
-    cells = [
-        f'<td class="id" data-field="id" title="{title}">{escape(result.id)}</td>',
-        text_cell(result.model, "model"), text_cell(result.task, "task"), text_cell(dataset, "dataset"),
-        text_cell(result.metric, "metric"),
-        number_cell("published", result.published, fmt_number(result.published)),
-        number_cell("value", result.value, fmt_number(result.value)),
-        number_cell("delta", result.delta, fmt_delta(result.delta)),
-        number_cell("tolerance", result.tolerance, fmt_tolerance(result.tolerance)),
-        f'<td class="num" data-field="interval"{interval_data}>{escape(fmt_interval(interval))}</td>',
-        text_cell(result.protocol, "protocol"),
-        f'<td data-field="status">{status_badge(result.status)}</td>',
-    ]
+    return {
+        "id": f'<td class="id" data-field="id" title="{title}">{escape(result.id)}</td>',
+        "model": text_cell(result.model, "model"), "task": text_cell(result.task, "task"),
+        "dataset": text_cell(dataset, "dataset"), "metric": text_cell(result.metric, "metric"),
+        "published": number_cell("published", result.published, fmt_number(result.published)),
+        "value": number_cell("value", result.value, fmt_number(result.value)),
+        "delta": number_cell("delta", result.delta, fmt_delta(result.delta)),
+        "tolerance": number_cell("tolerance", result.tolerance, fmt_tolerance(result.tolerance)),
+        "interval": f'<td class="num" data-field="interval"{interval_data}>{escape(fmt_interval(interval))}</td>',
+        "protocol": text_cell(result.protocol, "protocol"),
+        "status": f'<td data-field="status">{status_badge(result.status)}</td>',
+        "verdict": text_cell(result.verdict, "verdict"),
+        "closest_protocol": text_cell(result.closest_protocol, "closest_protocol"),
+    }
+
+
+def result_row(result: PaperValueResult, columns: Sequence[Column]) -> str:
+    cells = result_cells(result)
     return (f'<tr data-id="{escape(result.id, quote=True)}" data-status="{escape(result.status)}">'
-            + "".join(cells) + "</tr>")
+            + "".join(cells[column.field] for column in columns) + "</tr>")
 
 
 SECTION_TITLES = {
@@ -203,9 +209,10 @@ def table_of_contents(parts: Sequence[str], sections: ReportSections) -> str:
     return f'<nav id="contents"><p>{links}</p>{paper_list}</nav>'
 
 
-def results_table(paper: str, results: Sequence[PaperValueResult]) -> str:
-    head = "".join(f"<th>{escape(h)}</th>" for h in RESULT_HEADERS)
-    body = "\n".join(result_row(r) for r in results)
+def results_table(paper: str, results: Sequence[PaperValueResult], columns: Sequence[Column]) -> str:
+    """A paper's table with the model's ``columns``."""
+    head = "".join(f"<th>{escape(column.header)}</th>" for column in columns)
+    body = "\n".join(result_row(r, columns) for r in results)
     return (f'<table class="results" data-paper="{escape(paper, quote=True)}"><thead><tr>{head}</tr>'
             f"</thead><tbody>\n{body}\n</tbody></table>")
 
@@ -340,10 +347,11 @@ def _papers(sections: ReportSections) -> str:
         parts.append(f'<h3 id="{paper_anchor(paper.paper)}">{escape(paper.paper)}</h3>'
                      f'<p class="muted">{len(paper.results)} numbers: {escape(summary)}.</p>')
         if paper.measured:
-            parts.append(results_table(paper.paper, paper.measured))
+            parts.append(results_table(paper.paper, paper.measured, paper.measured_columns))
         if paper.not_measured:
+            table = results_table(paper.paper, paper.not_measured, paper.not_measured_columns)
             parts.append(f"<details><summary>{len(paper.not_measured)} numbers not measured (no predictions or "
-                         f"unavailable)</summary>{results_table(paper.paper, paper.not_measured)}</details>")
+                         f"unavailable)</summary>{table}</details>")
     parts.append("</section>")
     return "\n".join(parts)
 

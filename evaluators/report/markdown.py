@@ -25,15 +25,14 @@ from evaluators.report.formatting import (
     status_label,
 )
 from evaluators.report.model import Report
-from evaluators.report.sections import CITATION_HEADERS, ReportSections, SweepRow, build_sections
+from evaluators.report.sections import CITATION_HEADERS, Column, ReportSections, SweepRow, build_sections
 from evaluators.report.sections import device_model_agreement as device_model_agreement  # re-exported
 from evaluators.verdict import STATUSES, PaperValueResult
 
-RESULT_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "reproduced", "Δ", "tolerance",
-                  "interval", "protocol", "status")
 #: every character some tool treats as a line break (str.splitlines' set): none may split a table row
 LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-NOT_MEASURED_COLUMNS = ("id", "model", "task", "dataset", "metric", "published", "status")
+#: the folded table of numbers not measured keeps only these of the model's columns (its other cells are empty)
+NOT_MEASURED_FIELDS = ("id", "model", "task", "dataset", "metric", "published", "status")
 
 
 def inline(value: Any) -> str:
@@ -59,11 +58,21 @@ def status_text(status: str) -> str:
     return f"{STATUS_EMOJI.get(status, '')} {status_label(status)}".strip()
 
 
-def result_row(result: PaperValueResult) -> list[str]:
+def result_cells(result: PaperValueResult) -> dict[str, str]:
+    """The text of each field a paper's table can show (see :data:`evaluators.report.sections.MEASURED_COLUMNS`)."""
     dataset = f"{result.dataset} / {result.split}" if result.split else result.dataset
-    return [f"`{result.id}`", result.model, result.task, dataset, result.metric, fmt_number(result.published),
-            fmt_number(result.value), fmt_delta(result.delta), fmt_tolerance(result.tolerance),
-            fmt_interval(result.interval), result.protocol or MISSING, status_text(result.status)]
+    return {"id": f"`{result.id}`", "model": result.model, "task": result.task, "dataset": dataset,
+            "metric": result.metric, "published": fmt_number(result.published), "value": fmt_number(result.value),
+            "delta": fmt_delta(result.delta), "tolerance": fmt_tolerance(result.tolerance),
+            "interval": fmt_interval(result.interval), "protocol": result.protocol or MISSING,
+            "status": status_text(result.status), "verdict": result.verdict or MISSING,
+            "closest_protocol": result.closest_protocol or MISSING}
+
+
+def result_table(columns: Sequence[Column], results: Iterable[PaperValueResult]) -> list[str]:
+    """A paper's table with the model's ``columns``."""
+    rows = [[cells[column.field] for column in columns] for cells in map(result_cells, results)]
+    return table([column.header for column in columns], rows)
 
 
 def render_markdown(report: Report | ReportSections) -> str:
@@ -143,13 +152,13 @@ def _papers(sections: ReportSections) -> list[str]:
         summary = ", ".join(f"{n} {status_label(s)}" for s, n in paper.status_counts)
         lines += [f"### {inline(paper.paper)}", "", f"{len(paper.results)} numbers: {summary}.", ""]
         if paper.measured:
-            lines += table(RESULT_COLUMNS, [result_row(r) for r in paper.measured])
+            lines += result_table(paper.measured_columns, paper.measured)
             lines.append("")
         if paper.not_measured:
             lines += ["<details>", f"<summary>{len(paper.not_measured)} numbers not measured (no predictions or "
                       "unavailable)</summary>", ""]
-            lines += table(NOT_MEASURED_COLUMNS,
-                           [result_row(r)[:6] + [status_text(r.status)] for r in paper.not_measured])
+            lines += result_table([c for c in paper.not_measured_columns if c.field in NOT_MEASURED_FIELDS],
+                                  paper.not_measured)
             lines += ["", "</details>", ""]
     return lines
 

@@ -23,6 +23,26 @@ CITATION_HEADERS = ("paper", "value", "unit", "in the group's unit", "test data 
 
 
 @dataclass(frozen=True)
+class Column:
+    """A column of a paper's table: the result field it shows (``data-field`` in HTML) and its header."""
+
+    field: str
+    header: str
+
+
+#: the columns of every row of a paper's table: the number, what was measured under the entry's own protocol,
+#: and its status against the golden expectation
+RESULT_COLUMNS = tuple(Column(field, header) for field, header in (
+    ("id", "id"), ("model", "model"), ("task", "task"), ("dataset", "dataset"), ("metric", "metric"),
+    ("published", "published"), ("value", "reproduced"), ("delta", "Δ"), ("tolerance", "tolerance"),
+    ("interval", "interval"), ("protocol", "protocol"), ("status", "status")))
+#: a measured number adds the verdict over every candidate protocol (:mod:`evaluators.checking`, the rule of
+#: ``audiorepro check``) and the protocol closest to the published value: the entry's own protocol may differ
+#: while another of its candidates reproduces or is consistent
+MEASURED_COLUMNS = RESULT_COLUMNS + (Column("verdict", "verdict"), Column("closest_protocol", "closest protocol"))
+
+
+@dataclass(frozen=True)
 class RunFacts:
     """When and how the results were produced."""
 
@@ -54,13 +74,15 @@ class Failure:
 
 @dataclass(frozen=True)
 class PaperTable:
-    """One paper's numbers: status counts, then measured and not-measured results."""
+    """One paper's numbers: status counts, then measured and not-measured results, each with its columns."""
 
     paper: str
     results: list[PaperValueResult]
     status_counts: list[tuple[str, int]]
     measured: list[PaperValueResult]
     not_measured: list[PaperValueResult]
+    measured_columns: tuple[Column, ...] = MEASURED_COLUMNS
+    not_measured_columns: tuple[Column, ...] = RESULT_COLUMNS
 
 
 @dataclass(frozen=True)

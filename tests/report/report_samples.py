@@ -17,6 +17,8 @@ def make_result(identifier: str, status: str = "reproduces", expected: str | Non
         signature="ASR-AB|nrefs:1|case:lc" if measured else None, n=2620 if measured else None,
         reason="" if measured else "no predictions: audiobench/x.json not in the data directory",
         prediction_file="audiobench/SALMONN_7B/librispeech_test_clean.json" if measured else None,
+        verdict="reproduces" if status == "reproduces" else ("differs" if measured else None),
+        closest_protocol="ASR-AB" if measured else None,
     )
     base.update(overrides)
     return PaperValueResult(**base)
@@ -30,7 +32,8 @@ def sample_results() -> list[PaperValueResult]:
         make_result("mmau/qwen2-audio-instruct/test-mini/avg", "differs", paper="MMAU", model="Qwen2-Audio-Instruct",
                     task="mcq", dataset="MMAU", split="test-mini", metric="accuracy", published=49.2, value=47.13,
                     delta=-2.07, tolerance=0.05, interval=(44.0, 50.25), protocol="MCQ-MMAU", direction="higher",
-                    reason="answer key revised after publication | see MANIFEST", prediction_file="mmau/q.json"),
+                    reason="answer key revised after publication | see MANIFEST", prediction_file="mmau/q.json",
+                    verdict="consistent", closest_protocol="MCQ-AB-MMAU"),
         make_result("mmau/salmonn/test-mini/avg", "no_predictions", paper="MMAU", model="SALMONN", task="mcq",
                     dataset="MMAU", split="test-mini", metric="accuracy", published=30.1),
         make_result("air-bench/salmonn/chat", "unavailable", paper="AIR-Bench", task="chat", metric="GPT-4 score",

@@ -94,6 +94,12 @@ def test_numbers_in_html_match_results_json(sample_report, tmp_path):
             assert [float(attributes["data-low"]), float(attributes["data-high"])] == expected["interval"]
         assert row["protocol"][1] == (expected["protocol"] or "—")
         assert row["id"][1] == expected["id"]
+        if expected["status"] in ("reproduces", "differs"):  # measured rows show the verdict over all candidates
+            assert row["verdict"][1] == expected["verdict"]
+            assert row["closest_protocol"][1] == expected["closest_protocol"]
+        else:
+            assert "verdict" not in row and "closest_protocol" not in row
+    assert {r["verdict"] for r in results["results"]} == {"reproduces", "consistent", None}
     for status, count in results["counts"].items():
         assert page.counts[status] == str(count)
 

@@ -35,11 +35,15 @@ def test_headline_and_counts(sample_report):
 def test_per_paper_table_has_every_column(sample_report):
     md = render_markdown(sample_report)
     assert "### AudioBench 2024" in md and "### MMAU" in md and "### AIR-Bench" in md
-    header = "| id | model | task | dataset | metric | published | reproduced | Δ | tolerance | interval | protocol |"
+    header = ("| id | model | task | dataset | metric | published | reproduced | Δ | tolerance | interval | protocol | "
+              "status | verdict | closest protocol |")
     row = table_rows(md, header)[0]
     assert row == ["`audiobench-2024/salmonn-7b/librispeech-test-clean/wer`", "SALMONN-7B", "asr",
                    "LibriSpeech / test-clean", "WER", "55.58", "55.5812", "+0.0012", "±0.005", "[54.9, 56.25]",
-                   "ASR-AB", "✅ reproduces"]
+                   "ASR-AB", "✅ reproduces", "reproduces", "ASR-AB"]
+    mmau = table_rows(md.split("### MMAU")[1], header)[0]
+    assert mmau[0] == "`mmau/qwen2-audio-instruct/test-mini/avg`" and mmau[-3:] == ["❌ differs", "consistent",
+                                                                                    "MCQ-AB-MMAU"]
     not_measured = table_rows(md, "| id | model | task | dataset | metric | published | status |")[0]
     assert not_measured == ["`air-bench/salmonn/chat`", "SALMONN-7B", "chat", "LibriSpeech / test-clean",
                             "GPT-4 score", "6.16", "⚠️ unavailable"]

@@ -11,9 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from evaluators.checking import VERDICTS
 from evaluators.report import html as html_module
 from evaluators.report.markdown import render_markdown
-from evaluators.report.model import Report
+from evaluators.report.model import NOT_MEASURED_STATUSES, Report
 from evaluators.report.schema import validate_results
 from evaluators.verdict import STATUSES, PaperValueResult, SweepValue
 from tests.report.test_report_html import parse
@@ -38,6 +39,7 @@ def results(draw) -> list[PaperValueResult]:
             tolerance=draw(numbers), interval=draw(st.one_of(st.none(), st.just((low, high)))),
             reason=draw(text), prediction_file=draw(st.one_of(st.none(), text)),
             sweep=[SweepValue(draw(text), draw(numbers))] if draw(st.booleans()) else [],
+            verdict=draw(st.sampled_from([*VERDICTS, None])), closest_protocol=draw(st.one_of(st.none(), text)),
             skipped={draw(text): draw(st.integers(0, 10))} if draw(st.booleans()) else {}))
     return out
 
@@ -67,9 +69,12 @@ def test_any_results_render_consistently(no_charts, rows):
             else:
                 assert float(attributes["data-value"]) == expected[field]
                 assert math.isfinite(expected[field])
+        measured = expected["status"] not in NOT_MEASURED_STATUSES
+        assert {"verdict", "closest_protocol"} <= set(page.rows[expected["id"]]) or not measured
+        assert measured or "verdict" not in page.rows[expected["id"]]
 
     markdown = render_markdown(report)
     for line in markdown.splitlines():
         if line.startswith("| `p"):  # a result row of a per-paper table: no stray pipe split a cell
             cells = re.split(r"(?<!\\)\|", line)[1:-1]
-            assert len(cells) in (7, 12), line
+            assert len(cells) in (7, 14), line  # not measured; measured (with verdict, closest protocol)
