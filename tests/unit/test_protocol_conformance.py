@@ -77,6 +77,9 @@ def test_protocol_matches_cited_code(file: str, case: dict[str, Any], tmp_path: 
         assert len(values) == len(expected["items"])
         for actual, wanted in zip(values, expected["items"], strict=True):
             assert _close(actual, wanted, tolerance), (case["protocol"], values, expected["items"])
+    if "texts" in expected:  # what the cited code scored: [hypothesis, reference] of each kept item
+        texts = [[detail.hypothesis, *detail.references] for detail in score.items if detail.skipped is None]
+        assert texts == expected["texts"], (case["protocol"], texts, expected["texts"])
     if "groups" in expected:
         groups = {name: group.value for name, group in score.groups.items()}
         assert groups.keys() == expected["groups"].keys(), (groups, expected["groups"])
