@@ -2,9 +2,11 @@
 
 Reproduces:
 
-* ``AAC-JW-COCO/<metric>`` — jaeeewon/project-multimodal ``dist_eval/eval_aac.py``: missed-EOS
-  outputs skipped, jiwer normalisation (lowercase, RemovePunctuation, RemoveKaldiNonWords, collapse
-  spaces, strip) on both sides, **one reference per item**, then pycocoevalcap ``COCOEvalCap``
+* ``AAC-JW-COCO/<metric>`` — jaeeewon/project-multimodal ``dist_eval/eval_aac.py``: an output is kept
+  only when its raw text ends with ``</s>`` (``infer.endswith("</s>")``: ``</s> `` and ``</S>`` are
+  skipped), then ``infer[:-4].strip()``; jiwer normalisation (lowercase, RemovePunctuation,
+  RemoveKaldiNonWords, collapse spaces, strip) on both sides, **one reference per item**; texts empty
+  after it are scored as empty, as the script writes them; then pycocoevalcap ``COCOEvalCap``
   (PTB tokeniser, BLEU-1..4, METEOR 1.5, ROUGE-L, CIDEr-D; SPICE/SPIDEr unavailable offline).
   ``AAC-JW-COCO`` itself names the headline SPIDEr, unavailable;
 * ``AAC-QWEN-COCO/<metric>`` — QwenLM/Qwen-Audio ``eval_audio/evaluate_caption.py`` (+ the
@@ -38,7 +40,7 @@ from evaluators.metrics.captions import (
 )
 from evaluators.protocols.base import Prepared, Protocol, Source, Step
 from evaluators.protocols.registry import register
-from evaluators.text.cleanup import ends_with_eos, strip_trailing_eos
+from evaluators.text.cleanup import ends_with_eos_raw, remove_final_eos
 
 # -- jaeeewon (AudioCaps, one reference per row) ---------------------------------------------------
 
@@ -57,7 +59,9 @@ def jw_normalise(text: str) -> str:
 
 
 def _skip_missed_eos(prepared: Prepared) -> str | None:
-    return None if ends_with_eos(prepared.hypothesis) else "missed_eos"
+    """``eval_aac.py`` keeps a row only when its raw output ``endswith("</s>")``: case-sensitive, and nothing
+    (not even whitespace) may follow the marker."""
+    return None if ends_with_eos_raw(prepared.hypothesis) else "missed_eos"
 
 
 def _first_reference(prepared: Prepared) -> Prepared:
@@ -67,8 +71,9 @@ def _first_reference(prepared: Prepared) -> Prepared:
 _JW_SOURCE = Source("jaeeewon/project-multimodal", "dist_eval/eval_aac.py",
                     commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="each AudioCaps (youtube_id, caption) row is an item with that one caption as reference")
-_JW_STEPS = (Step("skip-missed-eos", "skip", _skip_missed_eos, "output must end with </s>"),
-             Step("strip-eos", "hyp", strip_trailing_eos, "remove </s> and strip"),
+_JW_STEPS = (Step("skip-missed-eos", "skip", _skip_missed_eos,
+                  "the raw output must end with </s> (case-sensitive, nothing after it)"),
+             Step("strip-eos", "hyp", remove_final_eos, "infer[:-4].strip()"),
              Step("one-reference", "item", _first_reference, "the row's caption is the only reference"),
              Step("jiwer-normalise", "both", jw_normalise,
                   "lowercase, RemovePunctuation, RemoveKaldiNonWords, collapse spaces, strip"))
