@@ -186,6 +186,10 @@ class WhisperEnglishNormalizer:
         self.standardize_spellings = EnglishSpellingNormalizer()
 
     def __call__(self, text: str) -> str:
+        return self.after_numbers(self.standardize_numbers(self.before_numbers(text)))
+
+    def before_numbers(self, text: str) -> str:
+        """Steps 1-8 (lowercase … symbol removal): what the number normaliser receives."""
         s = text.lower()
         if "[" in s or "<" in s:
             s = _BRACKETS.sub("", s)
@@ -194,16 +198,24 @@ class WhisperEnglishNormalizer:
         s = _FILLERS.sub("", s)
         if "'" in s:
             s = _SPACE_APOSTROPHE.sub("'", s)
-        for pattern, replacement, literal in self.replacers:
-            if literal in s:
-                s = pattern.sub(replacement, s)
+        s = self.replace(s)
         if "," in s:
             s = _DIGIT_COMMA.sub(r"\1\2", s)
         if "." in s:
             s = _PERIOD.sub(r" \1", s)
         if self.remove_symbols:
             s = remove_symbols_keep_numeric(s)
-        s = self.standardize_numbers(s)
+        return s
+
+    def replace(self, s: str) -> str:
+        """The replacer rules in order (contractions, titles, perfect tenses)."""
+        for pattern, replacement, literal in self.replacers:
+            if literal in s:
+                s = pattern.sub(replacement, s)
+        return s
+
+    def after_numbers(self, s: str) -> str:
+        """Steps 10-12 on the number normaliser's output: spellings, leftover symbols, whitespace."""
         s = self.standardize_spellings(s)
         if any(symbol in s for symbol in ".$¢€£"):
             s = _PREFIX_SYMBOL.sub(r" \1", s)
@@ -314,8 +326,16 @@ def audiobench_asr(text: str, *, variant: str = "en") -> str:
     """AudioBench ``preprocess_text_asr`` (``variant="en"``), ``..._code_switch_chinese`` (``"zh"``)
     or ``..._code_imda_part4`` (``"imda4"``). Empty results stay empty (the caller maps them to
     ``empty``)."""
+    if variant == "en":
+        plain = _plain_audiobench_en(text.lower())
+        if plain is not None:
+            return plain
     normalizer = _imda4_normalizer() if variant == "imda4" else wn_en_normalizer()
-    text = normalizer(text.lower())
+    return _audiobench_after_english(normalizer(text.lower()), variant)
+
+
+def _audiobench_after_english(text: str, variant: str) -> str:
+    """``preprocess_text_asr`` after its Whisper English normaliser."""
     text = audiobench_digits_to_words(text)
     text = audiobench_expand_contractions(text)
     text = audiobench_remove_brackets(text)
@@ -328,6 +348,121 @@ def audiobench_asr(text: str, *, variant: str = "en") -> str:
     elif variant not in ("en", "zh"):
         raise ValueError(f"unknown AudioBench ASR variant {variant!r}; expected en, zh or imda4")
     return text
+
+
+#: text the plain path takes: ASCII lowercase letters, apostrophes and spaces (LibriSpeech-style transcripts)
+_PLAIN_TEXT = re.compile(r"[a-z' ]*")
+#: a normalised word the plain path can finish word by word: lowercase ASCII letters only
+_PLAIN_WORD = re.compile(r"[a-z]+")
+_PLAIN_WORDS = re.compile(r"[a-z ]*")
+#: keys of the plain path's per-token and per-word tables inside ``NUMBER_RUNS`` (run keys are strings)
+_TOKEN_TABLE, _WORD_TABLE = ("plain-token",), ("plain-word",)
+
+
+class PlainAudiobenchEnglish:
+    """``audiobench_asr(text, variant="en")`` for lowercase text made only of ``a-z``, ``'`` and spaces,
+    computed token by token (each distinct token once per scoring run) instead of string by string.
+
+    Exact, because on such text every step is local to a space-separated token except where a guard
+    sends the text to the string path (``__call__`` returns ``None``):
+
+    * WN-EN's filler, replacer and symbol steps: no pattern of theirs contains a space except the six
+      perfect-tense rules (``'d been`` ...), \\b at a token's edge sees a space or the string's end alike,
+      and no step deletes a space. Guards: a token after the first starting with an apostrophe once fillers
+      are gone (``\\s+'`` would join it to the previous one), a perfect-tense head (``'d ``, ``'s ``) together
+      with a tail (``been`` ...) or a rule whose replacement makes one (``gotta`` → ``got to``), and ``half``
+      (the number normaliser's ``and a half`` rule spans words). No digit, comma or period: steps 6-7 and
+      the number normaliser's letter/digit rules do nothing.
+    * The number normaliser runs on the runs of vocabulary words as :class:`FastNumberNormalizer` does
+      (no digit, so a word is inert exactly when it is not in the vocabulary); its postprocessing only
+      matters with ``$ € £`` or ``1`` in the output.
+    * If the result is still ``a-z`` words, the rest (spelling map, AudioBench's digit/contraction/bracket
+      rules, jiwer's chain, fillers) only maps each word alone; a spelling whose American form is not plain
+      letters, or any other output, finishes on the string path from that point.
+
+    ``tests/property/test_normalizer_properties.py`` compares it with the step-by-step reference on
+    generated plain text, and ``tests/unit/test_asr_ab_real_data.py`` on every real text.
+    """
+
+    def __init__(self, english: WhisperEnglishNormalizer) -> None:
+        self.english = english
+        self.numbers = english.standardize_numbers
+        self.spellings = english.standardize_spellings.mapping
+        cross = [literal for _, _, literal in english.replacers if " " in literal]
+        tails = {literal.split(" ", 1)[1] for literal in cross}
+        self.cross_heads = tuple(sorted({literal.split(" ", 1)[0] + " " for literal in cross}))
+        self.cross_tails = tuple(sorted(tails | {literal for _, replacement, literal in english.replacers
+                                                 if any(tail in replacement for tail in tails)}))
+        # a token of letters alone can only meet the ``\\bword\\b`` rules, and only one equal to it; every
+        # other rule needs an apostrophe (checked here, so a new kind of rule disables the shortcut)
+        word_rules = {literal for pattern, _, literal in english.replacers
+                      if pattern.pattern == rf"\b{literal}\b" and literal.isalpha()}
+        apostrophe_rules = all("'" in literal for _, _, literal in english.replacers if literal not in word_rules)
+        self.word_rules = frozenset(word_rules) if apostrophe_rules else None
+
+    def __call__(self, text: str) -> str | None:
+        """The normalised text, or ``None`` when ``text`` needs the string path."""
+        if "half" in text or not _PLAIN_TEXT.fullmatch(text):
+            return None
+        if any(head in text for head in self.cross_heads) and any(tail in text for tail in self.cross_tails):
+            return None
+        run_table = NUMBER_RUNS.table
+        tokens_table = run_table.setdefault(_TOKEN_TABLE, {}) if run_table is not None else {}
+        words_table = run_table.setdefault(_WORD_TABLE, {}) if run_table is not None else {}
+        tokens = text.split(" ")
+        entries = [tokens_table[token] if token in tokens_table else self._token(token, tokens_table)
+                   for token in tokens]
+        if any(entry[0] for entry in entries[1:]):
+            return None
+        words = " ".join([entry[1] for entry in entries]).split()
+        vocabulary = self.numbers.vocabulary
+        if not vocabulary.isdisjoint(words):
+            output: list[str] = []
+            run: list[str] = []
+            for word in words:
+                if word in vocabulary:
+                    run.append(word)
+                    continue
+                if run:
+                    output.extend(self.numbers.process_run(run))
+                    run = []
+                output.append(word)
+            if run:
+                output.extend(self.numbers.process_run(run))
+            numbers = " ".join(output)
+            if any(symbol in numbers for symbol in "$€£1"):
+                numbers = self.numbers.slow.postprocess(numbers)
+            if not _PLAIN_WORDS.fullmatch(numbers):
+                return _audiobench_after_english(self.english.after_numbers(numbers), "en")
+            words = numbers.split()
+        finished = [words_table[word] if word in words_table else self._word(word, words_table) for word in words]
+        if None in finished:
+            return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
+        return " ".join(finished).strip()  # type: ignore[arg-type]
+
+    def _token(self, token: str, table: dict[str, tuple[bool, str]]) -> tuple[bool, str]:
+        """(starts with an apostrophe once fillers are removed, the token after WN-EN steps 3-8)."""
+        s = _FILLERS.sub("", token)
+        apostrophe_first = s.startswith("'")
+        if self.word_rules is None or "'" in s or s in self.word_rules:
+            s = self.english.replace(s)
+        entry = table[token] = (apostrophe_first, remove_symbols_keep_numeric(s))
+        return entry
+
+    def _word(self, word: str, table: dict[str, str | None]) -> str | None:
+        """A word after the spelling map and AudioBench's fillers rule (``None``: not a plain-letter spelling)."""
+        spelled = self.spellings.get(word, word)
+        value = table[word] = audiobench_remove_fillers(spelled) if _PLAIN_WORD.fullmatch(spelled) else None
+        return value
+
+
+@cache
+def _plain_english() -> PlainAudiobenchEnglish:
+    return PlainAudiobenchEnglish(wn_en_normalizer())
+
+
+def _plain_audiobench_en(text: str) -> str | None:
+    return _plain_english()(text)
 
 
 @cache
