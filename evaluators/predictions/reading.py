@@ -70,7 +70,7 @@ _NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def _json_depth_exceeds(text: str, limit: int) -> bool:
-    """Whether brackets outside strings nest deeper than ``limit`` (checked before parsing, in linear time)."""
+    """Whether brackets outside strings nest deeper than ``limit`` (a scan of the text, in linear time)."""
     if text.count("[") + text.count("{") <= limit:
         return False
     depth = 0
@@ -82,6 +82,20 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
                 return True
         elif token in "]}":
             depth -= 1
+    return False
+
+
+def _data_depth_exceeds(data: Any, limit: int) -> bool:
+    """Whether parsed JSON nests lists/objects deeper than ``limit`` — the same depth as its text's brackets
+    outside strings, found without scanning the text (a walk over the containers only, iterative)."""
+    stack = [(data, 1)] if isinstance(data, (list, dict)) else []
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        for child in value.values() if isinstance(value, dict) else value:
+            if isinstance(child, (list, dict)):
+                stack.append((child, depth + 1))
     return False
 
 
@@ -125,25 +139,19 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
     location = {"item": item} if item is not None else {}
     if not text.strip():
         raise PredictionFormatError(path, "empty: no JSON in it", **location)
-    if _json_depth_exceeds(text, MAX_JSON_DEPTH):
-        raise PredictionFormatError(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", **location)
+    # Nesting beyond the limit is the error reported first. It is found by walking the parsed containers
+    # when the text parses (much cheaper than scanning the text), else by scanning the text.
+    may_be_deep = text.count("[") + text.count("{") > MAX_JSON_DEPTH
+    failure: Exception | None = None
     try:
         data = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_refuse_constant)
-    except _NonFinite as constant:
-        raise PredictionFormatError(path, f"{constant.name} is not a JSON number (RFC 8259): a stored value must be "
-                                          "finite", **location) from None
-    except json.JSONDecodeError as error:
-        where = f"line {error.lineno}, column {error.colno}" if item is None else f"column {error.colno}"
-        raise PredictionFormatError(path, f"malformed JSON: {error.msg} at {where}", **location) from None
-    except _DuplicateKey as duplicate:
-        raise PredictionFormatError(
-            path, f"duplicate key {duplicate.key!r} in a JSON object (JSON readers keep only the last value)",
-            item=item if item is not None else duplicate.key,
-            **({"field": duplicate.key} if item is not None else {})) from None
-    except RecursionError:
-        raise PredictionFormatError(path, "JSON nested too deeply", **location) from None
-    except ValueError as error:  # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
-        raise PredictionFormatError(path, f"malformed JSON: {error}", **location) from None
+    except (ValueError, RecursionError, _NonFinite, _DuplicateKey) as error:
+        failure, data = error, None
+    if may_be_deep and (_json_depth_exceeds(text, MAX_JSON_DEPTH) if failure is not None
+                        else _data_depth_exceeds(data, MAX_JSON_DEPTH)):
+        raise PredictionFormatError(path, f"JSON nested deeper than {MAX_JSON_DEPTH} levels", **location)
+    if failure is not None:
+        raise _parse_error(path, failure, item) from None
     if _SURROGATE_ESCAPE.search(text):
         at = _first_lone_surrogate(data)
         if at is not None:
@@ -151,6 +159,25 @@ def _loads(path: str | Path, text: str, item: object = None) -> Any:
             raise PredictionFormatError(path, "a string holds a lone UTF-16 surrogate (\\ud800-\\udfff escape "
                                         "without its pair): not valid Unicode text", field=field, **location)
     return data
+
+
+def _parse_error(path: str | Path, error: Exception, item: object) -> PredictionFormatError:
+    """The one-line error for a failed ``json.loads`` of ``path`` (``item``: e.g. ``"line 3"``)."""
+    location = {"item": item} if item is not None else {}
+    if isinstance(error, _NonFinite):
+        return PredictionFormatError(path, f"{error.name} is not a JSON number (RFC 8259): a stored value must be "
+                                           "finite", **location)
+    if isinstance(error, json.JSONDecodeError):
+        where = f"line {error.lineno}, column {error.colno}" if item is None else f"column {error.colno}"
+        return PredictionFormatError(path, f"malformed JSON: {error.msg} at {where}", **location)
+    if isinstance(error, _DuplicateKey):
+        return PredictionFormatError(
+            path, f"duplicate key {error.key!r} in a JSON object (JSON readers keep only the last value)",
+            item=item if item is not None else error.key, **({"field": error.key} if item is not None else {}))
+    if isinstance(error, RecursionError):
+        return PredictionFormatError(path, "JSON nested too deeply", **location)
+    # e.g. "Exceeds the limit (4300 digits) for integer string conversion"
+    return PredictionFormatError(path, f"malformed JSON: {error}", **location)
 
 
 def parse_json(path: str | Path, text: str, item: object = None) -> Any:

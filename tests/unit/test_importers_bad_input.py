@@ -288,3 +288,22 @@ def test_oversized_file_is_refused_before_reading(importer, monkeypatch):
     monkeypatch.setattr(reading, "MAX_FILE_BYTES", 16)
     path = FIXTURES / importer.fixture
     expect_error(importer, path, f"file is {path.stat().st_size} bytes, above the 16-byte limit")
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("[" * 200 + "]" * 200, None),                                  # at the limit: parsed
+    ("[" * 201 + "]" * 201, "nested deeper than 200 levels"),       # parses, refused by the walk
+    ('[{"a": ' * 101 + "1" + "}]" * 101, "nested deeper than 200 levels"),
+    ("[" * 201 + "]" * 200, "nested deeper than 200 levels"),       # malformed and too deep: depth first
+    ("[" * 50_000 + "]" * 50_000, "nested deeper than 200 levels"),  # beyond Python's recursion limit
+    ('[{"a": 1, "a": 2}' + ", []" * 300 + "]", "duplicate key 'a'"),  # many brackets, shallow
+    ('["[[[[' + "[" * 300 + '"]', None),                            # brackets inside a string do not nest
+])
+def test_json_nesting_limit(text, message):
+    from evaluators.predictions.reading import parse_json
+
+    if message is None:
+        parse_json("f.json", text)
+        return
+    with pytest.raises(PredictionFormatError, match=re.escape(message)):
+        parse_json("f.json", text)
