@@ -104,6 +104,22 @@ def _resample_chunks(n: int, resamples: int, seed: int) -> Iterator[tuple[int, n
         yield start, rng.integers(0, n, size=(min(rows, resamples - start), n))
 
 
+class _Gather:
+    """``stats[chunk]`` (the resampled rows, shape ``chunk.shape + stats.shape[1:]``) written into one reused
+    buffer with ``np.take``: the same array as fancy indexing, about three times faster on (n, 2) statistics
+    and without allocating every chunk. The aggregate consumes each chunk before the next one is gathered."""
+
+    def __init__(self, stats: np.ndarray):
+        self.stats = stats
+        self.buffer: np.ndarray | None = None
+
+    def __call__(self, chunk: np.ndarray) -> np.ndarray:
+        if self.buffer is None or self.buffer.shape[0] < chunk.shape[0]:
+            self.buffer = np.empty(chunk.shape + self.stats.shape[1:], dtype=self.stats.dtype)
+        out = self.buffer[:chunk.shape[0]]
+        return np.take(self.stats, chunk, axis=0, out=out)
+
+
 def bootstrap_distribution(stats: np.ndarray, aggregate: Callable[[np.ndarray], np.ndarray], *,
                            resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED) -> np.ndarray:
     """Metric values of ``resamples`` item-level resamples of ``stats`` (shape ``(n, k)``)."""
@@ -112,8 +128,9 @@ def bootstrap_distribution(stats: np.ndarray, aggregate: Callable[[np.ndarray], 
     if n == 0:
         return np.full(resamples, np.nan)
     values = np.empty(resamples)
+    gather = _Gather(stats)
     for start, chunk in _resample_chunks(n, resamples, seed):
-        values[start:start + len(chunk)] = aggregate(stats[chunk])
+        values[start:start + len(chunk)] = aggregate(gather(chunk))
     return values
 
 
@@ -162,8 +179,9 @@ def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray,
         raise ValueError("paired bootstrap needs at least one item")
     diff = float(aggregate_a(stats_a) - aggregate_b(stats_b))
     diffs = np.empty(resamples)
+    gather_a, gather_b = _Gather(stats_a), _Gather(stats_b)
     for start, chunk in _resample_chunks(stats_a.shape[0], resamples, seed):
-        diffs[start:start + len(chunk)] = aggregate_a(stats_a[chunk]) - aggregate_b(stats_b[chunk])
+        diffs[start:start + len(chunk)] = aggregate_a(gather_a(chunk)) - aggregate_b(gather_b(chunk))
     diffs = diffs[~np.isnan(diffs)]
     if diffs.size == 0:
         return PairedComparison(diff, Interval(math.nan, math.nan, level, method="paired-bootstrap"), math.nan)
