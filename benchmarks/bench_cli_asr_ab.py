@@ -18,11 +18,18 @@ printed, and the ratios use the best times (the least disturbed by other jobs on
   this comparison is skipped with the reason. The two values must be equal (exit status 1 otherwise).
 * **start-up**: ``python -m evaluators.cli protocols ASR-AB`` against ``python -c "import jiwer"``.
 
+Bytecode: by default (``--bytecode cache``) every process runs with a bytecode cache in a temporary directory
+(``PYTHONPYCACHEPREFIX``; ``PYTHONDONTWRITEBYTECODE`` removed) and each command runs once untimed first, so both
+sides import compiled modules as an installed package does (pip byte-compiles at install) — including
+AudioBench's own ``src/`` modules — and nothing is written into either checkout. ``--bytecode as-is`` keeps the
+environment's setting (with ``PYTHONDONTWRITEBYTECODE=1`` every module outside site-packages is compiled
+from source in every process, on both sides).
+
 Targets (issue 12): score at least 3x faster than AudioBench's scorer (goal 10x); start-up at most 4x
 ``import jiwer``. The verdict lines say whether this run met them; the exit status only checks values.
 
     AUDIOBENCH_DIR=/path/to/AudioBench AUDIOBENCH_PYTHON=/path/to/venv/bin/python \\
-        .venv/bin/python benchmarks/bench_cli_asr_ab.py [FILE] [--repeat 5]
+        .venv/bin/python benchmarks/bench_cli_asr_ab.py [FILE] [--repeat 5] [--bytecode cache|as-is]
 """
 
 from __future__ import annotations
@@ -33,6 +40,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -70,10 +78,23 @@ def timed(command: list[str], env: dict[str, str]) -> tuple[float, str]:
     return elapsed, result.stdout
 
 
-def compare(label: str, sides: dict[str, list[str]], repeat: int, env: dict[str, str]) -> dict[str, tuple[float, str]]:
-    """Alternate the commands ``repeat`` times; print best/median of each; return best time and last output."""
+def with_bytecode_cache(env: dict[str, str], directory: str) -> dict[str, str]:
+    """``env`` with Python's bytecode cache written to (and read from) ``directory``."""
+    env = dict(env)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPYCACHEPREFIX"] = directory
+    return env
+
+
+def compare(label: str, sides: dict[str, list[str]], repeat: int, env: dict[str, str], *,
+            warm_up: bool = False) -> dict[str, tuple[float, str]]:
+    """Alternate the commands ``repeat`` times; print best/median of each; return best time and last output.
+    With ``warm_up``, each command first runs once untimed (it fills the bytecode cache)."""
     times: dict[str, list[float]] = {name: [] for name in sides}
     outputs: dict[str, str] = {}
+    if warm_up:
+        for command in sides.values():
+            timed(command, env)
     for _ in range(repeat):
         for name, command in sides.items():
             elapsed, outputs[name] = timed(command, env)
@@ -103,20 +124,34 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("file", nargs="?", help="AudioBench raw log (default: the SALMONN-7B test-clean log)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--bytecode", choices=("cache", "as-is"), default="cache",
+                        help="cache: a bytecode cache in a temporary directory, warmed by one untimed run of each "
+                             "command (default); as-is: the environment's PYTHONDONTWRITEBYTECODE setting")
     args = parser.parse_args(argv)
+    if args.bytecode == "cache":
+        with tempfile.TemporaryDirectory(prefix="bench-pycache-") as directory:
+            return run(args, directory)
+    return run(args, None)
+
+
+def run(args: argparse.Namespace, pycache: str | None) -> int:
     if args.file:
         path = Path(args.file).resolve()
     else:
         data = os.environ.get("AUDIOREPRO_DATA")
         if not data:
-            parser.error("give FILE or set AUDIOREPRO_DATA")
+            raise SystemExit("bench_cli_asr_ab.py: error: give FILE or set AUDIOREPRO_DATA")
         path = Path(data).resolve() / DEFAULT
     env = _environment()
+    if pycache is not None:
+        env = with_bytecode_cache(env, pycache)
     checkout = os.environ.get("AUDIOBENCH_DIR")
     audiobench_python = os.environ.get("AUDIOBENCH_PYTHON", sys.executable)
     load = os.getloadavg()
     print(f"machine: {os.cpu_count()} CPUs, load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}; "
           f"python {sys.version.split()[0]}; file {path}")
+    as_is = f"as the environment says (PYTHONDONTWRITEBYTECODE={os.environ.get('PYTHONDONTWRITEBYTECODE', '')!r})"
+    print("bytecode: " + ("cached in a temporary directory, one untimed warm-up run per command" if pycache else as_is))
     status = 0
 
     reason = audiobench_skip_reason(checkout, audiobench_python)
@@ -131,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
                                                           "--protocol", "ASR-AB", "--json"],
             "AudioBench compute_score": [audiobench_python, "-c", AUDIOBENCH_SCORER, str(Path(checkout) / "src"),
                                          str(path)],
-        }, args.repeat, env)
+        }, args.repeat, env, warm_up=pycache is not None)
         ours = json.loads(results["audiorepro score --protocol ASR-AB --json"][1])["value"]
         theirs = float(results["AudioBench compute_score"][1].strip())
         ratio = results["AudioBench compute_score"][0] / results["audiorepro score --protocol ASR-AB --json"][0]
@@ -146,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
     results = compare("start-up", {
         "audiorepro protocols ASR-AB": [sys.executable, "-m", "evaluators.cli", "protocols", "ASR-AB"],
         'python -c "import jiwer"': [sys.executable, "-c", "import jiwer"],
-    }, args.repeat, env)
+    }, args.repeat, env, warm_up=pycache is not None)
     ratio = results["audiorepro protocols ASR-AB"][0] / results['python -c "import jiwer"'][0]
     verdict = "within" if ratio <= STARTUP_LIMIT else "OVER"
     print(f"start-up  ratio (audiorepro / import jiwer, best times): {ratio:.2f}x  "
