@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -74,7 +74,10 @@ PACKAGE_REPLACERS: tuple[tuple[str, str], ...] = tuple(
 _KEEP_NUMERIC_SYMBOLS = ".%$¢€£"
 _BRACKETS = re.compile(r"[<\[][^>\]]*[>\]]")
 _PARENTHESES = re.compile(r"\(([^)]+?)\)")
-_FILLERS = re.compile(r"\b(hmm|mm|mhm|mmm|uh|um)\b")
+#: WN-EN step 3's words (``\\b(hmm|mm|mhm|mmm|uh|um)\\b``): on a word of letters alone, the rule deletes
+#: exactly a word equal to one of them
+WHISPER_FILLER_WORDS = ("hmm", "mm", "mhm", "mmm", "uh", "um")
+_FILLERS = re.compile(r"\b(" + "|".join(WHISPER_FILLER_WORDS) + r")\b")
 _SPACE_APOSTROPHE = re.compile(r"\s+'")
 _DIGIT_COMMA = re.compile(r"(\d),(\d)")
 _PERIOD = re.compile(r"\.([^0-9]|$)")
@@ -141,20 +144,31 @@ class FastNumberNormalizer:
         # no number only survives a word that is followed by a vocabulary word or a number; and
         # ``prev``/``next`` are only tested for membership in vocabulary subsets, which an inert word
         # and ``None`` (a run's edge) both fail.
-        words = self.slow.preprocess(text).split()
+        return self.slow.postprocess(" ".join(self.process_runs(self.slow.preprocess(text).split())))
+
+    def process_runs(self, words: list[str], active: Collection[str] | None = None) -> list[str]:
+        """``words`` with every maximal run of non-inert words replaced by ``process_words``' output for it.
+        ``active``: the non-inert words among them, when the caller knows them (each distinct word is
+        classified once otherwise)."""
+        if active is None:
+            distinct = set(words)
+            active = self.vocabulary.intersection(distinct).union(
+                [word for word in distinct if not word.isalpha() and _ANY_DIGIT.search(word)])
+        if not active:
+            return words
         output: list[str] = []
         run: list[str] = []
         for word in words:
-            if self.inert(word):
-                if run:
-                    output.extend(self.process_run(run))
-                    run = []
-                output.append(word)
-            else:
+            if word in active:
                 run.append(word)
+                continue
+            if run:
+                output.extend(self.process_run(run))
+                run = []
+            output.append(word)
         if run:
             output.extend(self.process_run(run))
-        return self.slow.postprocess(" ".join(output))
+        return output
 
     def process_run(self, run: list[str]) -> tuple[str, ...]:
         """``process_words`` on a run of words (its output depends on the run alone), memoised inside
@@ -268,7 +282,8 @@ AUDIOBENCH_CONTRACTIONS: tuple[tuple[str, str], ...] = (
 #: ``remove_parentheses``: a bracketed span whose content has none of ``( ) \\ n [ ]``
 AUDIOBENCH_BRACKETS_PATTERN = r"(\[|\(|\{|\<)[^\(\)\\n\[\]]*(\]|\)|\}|\>)"
 #: ``remove_non_speech_elements``
-AUDIOBENCH_FILLERS_PATTERN = r"\b(uh|umm|um|er|ah)\b"
+AUDIOBENCH_FILLER_WORDS = ("uh", "umm", "um", "er", "ah")
+AUDIOBENCH_FILLERS_PATTERN = r"\b(" + "|".join(AUDIOBENCH_FILLER_WORDS) + r")\b"
 HAN_PATTERN = r"[\u4e00-\u9fff]"
 
 # One pass each instead of one ``re.sub`` per table entry. Exact: every pattern is a whole token
@@ -352,11 +367,11 @@ def _audiobench_after_english(text: str, variant: str) -> str:
 
 #: text the plain path takes: ASCII lowercase letters, apostrophes and spaces (LibriSpeech-style transcripts)
 _PLAIN_TEXT = re.compile(r"[a-z' ]*")
-#: a normalised word the plain path can finish word by word: lowercase ASCII letters only
-_PLAIN_WORD = re.compile(r"[a-z]+")
 _PLAIN_WORDS = re.compile(r"[a-z ]*")
-#: keys of the plain path's per-token and per-word tables inside ``NUMBER_RUNS`` (run keys are strings)
-_TOKEN_TABLE, _WORD_TABLE = ("plain-token",), ("plain-word",)
+#: key of the plain path's tables inside ``NUMBER_RUNS`` (the number runs' keys are strings)
+_PLAIN_TABLES = ("plain-tables",)
+#: the number normaliser's postprocessing (cents, ``1`` → ``one``) needs one of these in its input
+_POSTPROCESSED = re.compile("[$€£1]")
 
 
 class PlainAudiobenchEnglish:
@@ -390,70 +405,98 @@ class PlainAudiobenchEnglish:
         self.spellings = english.standardize_spellings.mapping
         cross = [literal for _, _, literal in english.replacers if " " in literal]
         tails = {literal.split(" ", 1)[1] for literal in cross}
-        self.cross_heads = tuple(sorted({literal.split(" ", 1)[0] + " " for literal in cross}))
-        self.cross_tails = tuple(sorted(tails | {literal for _, replacement, literal in english.replacers
-                                                 if any(tail in replacement for tail in tails)}))
+        heads = {literal.split(" ", 1)[0] + " " for literal in cross}
+        tails |= {literal for _, replacement, literal in english.replacers
+                  if any(tail in replacement for tail in tails)}
+        self.cross_head = re.compile("|".join(map(re.escape, sorted(heads))) or "(?!)")
+        self.cross_tail = re.compile("|".join(map(re.escape, sorted(tails))) or "(?!)")
         # a token of letters alone can only meet the ``\\bword\\b`` rules, and only one equal to it; every
         # other rule needs an apostrophe (checked here, so a new kind of rule disables the shortcut)
         word_rules = {literal for pattern, _, literal in english.replacers
                       if pattern.pattern == rf"\b{literal}\b" and literal.isalpha()}
         apostrophe_rules = all("'" in literal for _, _, literal in english.replacers if literal not in word_rules)
         self.word_rules = frozenset(word_rules) if apostrophe_rules else None
+        self.whisper_fillers = frozenset(WHISPER_FILLER_WORDS)
+        self.audiobench_fillers = frozenset(AUDIOBENCH_FILLER_WORDS)
 
     def __call__(self, text: str) -> str | None:
         """The normalised text, or ``None`` when ``text`` needs the string path."""
         if "half" in text or not _PLAIN_TEXT.fullmatch(text):
             return None
-        if any(head in text for head in self.cross_heads) and any(tail in text for tail in self.cross_tails):
+        if self.cross_head.search(text) and self.cross_tail.search(text):
             return None
-        run_table = NUMBER_RUNS.table
-        tokens_table = run_table.setdefault(_TOKEN_TABLE, {}) if run_table is not None else {}
-        words_table = run_table.setdefault(_WORD_TABLE, {}) if run_table is not None else {}
+        tables = self._tables()
         tokens = text.split(" ")
-        entries = [tokens_table[token] if token in tokens_table else self._token(token, tokens_table)
-                   for token in tokens]
-        if any(entry[0] for entry in entries[1:]):
+        pieces = list(map(tables.tokens.get, tokens))
+        if None in pieces:
+            pieces = [self._token(token, tables) if piece is None else piece
+                      for token, piece in zip(tokens, pieces, strict=True)]
+        if tables.flagged and not tables.flagged.isdisjoint(tokens[1:]):
             return None
-        words = " ".join([entry[1] for entry in entries]).split()
-        vocabulary = self.numbers.vocabulary
-        if not vocabulary.isdisjoint(words):
-            output: list[str] = []
-            run: list[str] = []
-            for word in words:
-                if word in vocabulary:
-                    run.append(word)
-                    continue
-                if run:
-                    output.extend(self.numbers.process_run(run))
-                    run = []
-                output.append(word)
-            if run:
-                output.extend(self.numbers.process_run(run))
-            numbers = " ".join(output)
-            if any(symbol in numbers for symbol in "$€£1"):
+        words = " ".join(pieces).split()
+        active = self.numbers.vocabulary.intersection(words)
+        if active:
+            numbers = " ".join(self.numbers.process_runs(words, active))
+            if _POSTPROCESSED.search(numbers):
                 numbers = self.numbers.slow.postprocess(numbers)
             if not _PLAIN_WORDS.fullmatch(numbers):
                 return _audiobench_after_english(self.english.after_numbers(numbers), "en")
             words = numbers.split()
-        finished = [words_table[word] if word in words_table else self._word(word, words_table) for word in words]
+        finished = list(map(tables.words.get, words))
         if None in finished:
+            finished = [self._word(word, tables) if done is None else done
+                        for word, done in zip(words, finished, strict=True)]
+        if False in finished:
             return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
-        return " ".join(finished).strip()  # type: ignore[arg-type]
+        return " ".join(finished).strip()
 
-    def _token(self, token: str, table: dict[str, tuple[bool, str]]) -> tuple[bool, str]:
-        """(starts with an apostrophe once fillers are removed, the token after WN-EN steps 3-8)."""
-        s = _FILLERS.sub("", token)
-        apostrophe_first = s.startswith("'")
-        if self.word_rules is None or "'" in s or s in self.word_rules:
-            s = self.english.replace(s)
-        entry = table[token] = (apostrophe_first, remove_symbols_keep_numeric(s))
-        return entry
+    @staticmethod
+    def _tables() -> _PlainTables:
+        """This scoring run's tables (in ``NUMBER_RUNS``), or fresh ones outside a run."""
+        run_table = NUMBER_RUNS.table
+        if run_table is None:
+            return _PlainTables()
+        tables = run_table.get(_PLAIN_TABLES)
+        if tables is None:
+            tables = run_table[_PLAIN_TABLES] = _PlainTables()
+        return tables
 
-    def _word(self, word: str, table: dict[str, str | None]) -> str | None:
-        """A word after the spelling map and AudioBench's fillers rule (``None``: not a plain-letter spelling)."""
+    def _token(self, token: str, tables: _PlainTables) -> str:
+        """The token after WN-EN steps 3-8; one that starts with an apostrophe once fillers are removed is
+        also remembered in ``flagged`` (after the first token, ``\\s+'`` would join it to the previous one)."""
+        if token.isalpha() and self.word_rules is not None:  # letters alone: fillers and rules are whole-word
+            s = "" if token in self.whisper_fillers else token
+            piece = remove_symbols_keep_numeric(self.english.replace(s)) if s in self.word_rules else s
+        else:
+            s = _FILLERS.sub("", token)
+            if s.startswith("'"):
+                tables.flagged.add(token)
+            if self.word_rules is None or "'" in s or s in self.word_rules:
+                s = self.english.replace(s)
+            piece = remove_symbols_keep_numeric(s)
+        tables.tokens[token] = piece
+        return piece
+
+    def _word(self, word: str, tables: _PlainTables) -> str | bool:
+        """A word after the spelling map and AudioBench's fillers rule (``False``: not a plain-letter spelling)."""
         spelled = self.spellings.get(word, word)
-        value = table[word] = audiobench_remove_fillers(spelled) if _PLAIN_WORD.fullmatch(spelled) else None
-        return value
+        if spelled.isalpha() and spelled.isascii() and spelled.islower():  # a-z only: whole-word fillers rule
+            done: str | bool = "" if spelled in self.audiobench_fillers else spelled
+        else:
+            done = False
+        tables.words[word] = done
+        return done
+
+
+class _PlainTables:
+    """Per-run memo of :class:`PlainAudiobenchEnglish`: token → piece, flagged tokens, word → finished word."""
+
+    __slots__ = ("tokens", "flagged", "words")
+
+    def __init__(self) -> None:
+        self.tokens: dict[str, str] = {}
+        self.flagged: set[str] = set()
+        self.words: dict[str, str | bool] = {}
 
 
 @cache
