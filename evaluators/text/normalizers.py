@@ -85,6 +85,11 @@ _PREFIX_SYMBOL = re.compile(r"[.$¢€£]([^0-9])")
 _SUFFIX_PERCENT = re.compile(r"([^0-9])%")
 _WHITESPACE = re.compile(r"\s+")
 _ANY_DIGIT = re.compile(r"\d")
+# EnglishNumberNormalizer's digit rules with lookarounds (see FastNumberNormalizer.preprocess / postprocess)
+_LETTER_THEN_DIGIT = re.compile(r"(?<=[a-z])(?=[0-9])")
+_DIGIT_THEN_LETTER = re.compile(r"(?<=[0-9])(?=[a-z])")
+_DIGIT_SPACE_SUFFIX = re.compile(r"(?<=[0-9])\s+(?=(?:st|nd|rd|th|s)\b)")
+_ONE = re.compile(r"\b1(?=s?\b)")
 #: ``process_words`` output per run of words, kept for one scoring run only (a protocol enters
 #: ``NUMBER_RUNS.run()``): LibriSpeech's 5,234 texts call it 12,560 times on 127 distinct runs
 NUMBER_RUNS = RunCache()
@@ -144,7 +149,32 @@ class FastNumberNormalizer:
         # no number only survives a word that is followed by a vocabulary word or a number; and
         # ``prev``/``next`` are only tested for membership in vocabulary subsets, which an inert word
         # and ``None`` (a run's edge) both fail.
-        return self.slow.postprocess(" ".join(self.process_runs(self.slow.preprocess(text).split())))
+        return self.postprocess(" ".join(self.process_runs(self.preprocess(text).split())))
+
+    def preprocess(self, text: str) -> str:
+        """``EnglishNumberNormalizer.preprocess`` with constant replacements (no per-match template expansion).
+
+        Without ``half`` its ``and a half`` split leaves the text whole (or empty if blank); the three digit rules
+        need an ASCII digit and are rewritten with lookarounds that make the same edits: a space between a letter
+        and a digit (either order), whitespace removed between a digit and ``st nd rd th s`` (each adjacency is
+        matched once either way, as a pair's chars can never start or end another pair).
+        """
+        if "half" in text:
+            return self.slow.preprocess(text)
+        if not text.strip():
+            return ""
+        if _ASCII_DIGITS.isdisjoint(text):
+            return text
+        text = _LETTER_THEN_DIGIT.sub(" ", text)
+        text = _DIGIT_THEN_LETTER.sub(" ", text)
+        return _DIGIT_SPACE_SUFFIX.sub("", text)
+
+    def postprocess(self, text: str) -> str:
+        """``EnglishNumberNormalizer.postprocess``: its currency rules need ``$ € £`` (the package's code runs
+        then); otherwise only ``\\b1(s?)\\b`` → ``one\\1`` can apply, done as ``1`` → ``one`` before ``s?\\b``."""
+        if "$" in text or "€" in text or "£" in text:
+            return self.slow.postprocess(text)
+        return _ONE.sub("one", text) if "1" in text else text
 
     def process_runs(self, words: list[str], active: Collection[str] | None = None) -> list[str]:
         """``words`` with every maximal run of non-inert words replaced by ``process_words``' output for it.
@@ -438,7 +468,7 @@ class PlainAudiobenchEnglish:
         if active:
             numbers = " ".join(self.numbers.process_runs(words, active))
             if _POSTPROCESSED.search(numbers):
-                numbers = self.numbers.slow.postprocess(numbers)
+                numbers = self.numbers.postprocess(numbers)
             if not _PLAIN_WORDS.fullmatch(numbers):
                 return _audiobench_after_english(self.english.after_numbers(numbers), "en")
             words = numbers.split()

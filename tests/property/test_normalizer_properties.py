@@ -105,7 +105,9 @@ def test_wn_en_and_asr_ab_are_not_idempotent(function, text: str, once: str, twi
 
 _VOCABULARY = sorted(FastNumberNormalizer().vocabulary)
 NUMBER_HEAVY = st.lists(st.sampled_from(_VOCABULARY) | st.sampled_from(["x", "cat", "$", "£5", "1", "2.5", "07", "s",
-                                                                         "th", "a", "half", "$x", "¢3", "%"]),
+                                                                         "th", "a", "half", "$x", "¢3", "%", "ah1",
+                                                                         "1a", "x2y", "1s", "10th", "1\t", "nd",
+                                                                         "1st", "st", "rd"]),
                         max_size=16).map(" ".join)
 
 
