@@ -49,12 +49,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from evaluators.language_pair import parse_pair, protocol_filter
-
     protocol = get_protocol(args.protocol)
-    pair = parse_pair(args.pair) if args.pair else None
+    pair = _parse_pair(args.pair) if args.pair else None
     predictions = load_predictions(args.file, args.fmt, **reference_option(args))
     if protocol.family == "st":
+        from evaluators.language_pair import protocol_filter
+
         selection = protocol_filter(predictions, pair)
         reason = selection.applicable(protocol)
         if reason and pair is not None:
@@ -82,6 +82,13 @@ def run(args: argparse.Namespace) -> int:
         for detail, raw in _with_raw(score, predictions):
             print_item(item_record(detail, protocol, raw))
     return 0
+
+
+def _parse_pair(text: str) -> Any:
+    """``--pair`` (imports the language-pair module only when a pair is given or a translation protocol runs)."""
+    from evaluators.language_pair import parse_pair
+
+    return parse_pair(text)
 
 
 def _with_raw(score: Any, predictions: Any) -> list[tuple[Any, Any]]:

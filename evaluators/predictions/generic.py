@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -126,6 +125,8 @@ def item_record(item: PredictionItem) -> dict[str, Any]:
 
 def write_generic_jsonl(items: Iterable[PredictionItem] | PredictionSet, path: str | Path) -> Path:
     """Write items as generic JSONL via a temp file + rename: the file is complete or absent."""
+    import tempfile  # (imports random: not paid by the readers, which every format detection loads)
+
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.",

@@ -115,7 +115,12 @@ def compose(*transforms: TextTransform) -> TextTransform:
 
 
 def jiwer_words(text: str) -> list[str]:
-    """jiwer's default WER tokenisation (``wer_default``): collapse, strip, split on single spaces."""
+    """jiwer's default WER tokenisation (``wer_default``): collapse, strip, split on single spaces.
+
+    In printable ASCII text the space is the only whitespace character, so that is ``str.split()``.
+    """
+    if text.isascii() and text.isprintable():
+        return text.split()
     return [word for word in remove_multiple_spaces(text).strip().split(" ") if word]
 
 

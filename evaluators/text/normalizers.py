@@ -260,7 +260,8 @@ class WhisperEnglishNormalizer:
 
     def after_numbers(self, s: str) -> str:
         """Steps 10-12 on the number normaliser's output: spellings, leftover symbols, whitespace."""
-        s = self.standardize_spellings(s)
+        spellings = self.standardize_spellings.mapping  # EnglishSpellingNormalizer.__call__, as a list
+        s = " ".join([spellings.get(word, word) for word in s.split()])
         if any(symbol in s for symbol in ".$¢€£"):
             s = _PREFIX_SYMBOL.sub(r" \1", s)
         if "%" in s:
