@@ -66,7 +66,6 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 MAX_JSON_DEPTH = 200
 #: a ``\uD800``-``\uDFFF`` escape: the only way JSON text can carry a lone UTF-16 surrogate
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
-_NESTING = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def _json_depth_exceeds(text: str, limit: int) -> bool:
@@ -74,7 +73,8 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
     if text.count("[") + text.count("{") <= limit:
         return False
     depth = 0
-    for match in _NESTING.finditer(text):
+    # a JSON string (skipped whole) or a bracket; compiled here: this scan only runs on text that failed to parse
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', text):
         token = match.group()
         if token in "[{":
             depth += 1

@@ -323,12 +323,24 @@ HAN_PATTERN = r"[\u4e00-\u9fff]"
 # replacement contains a digit or an apostrophe, so it cannot create or destroy another match.
 _AB_DIGITS = re.compile(r"\b(" + "|".join(digit for digit, _ in AUDIOBENCH_DIGIT_WORDS) + r")\b")
 _AB_DIGIT_WORDS = dict(AUDIOBENCH_DIGIT_WORDS)
-_AB_CONTRACTIONS = re.compile(r"\b(" + "|".join(c for c, _ in AUDIOBENCH_CONTRACTIONS) + r")\b")
 _AB_CONTRACTION_WORDS = dict(AUDIOBENCH_CONTRACTIONS)
 _AB_BRACKETS = re.compile(AUDIOBENCH_BRACKETS_PATTERN)
 _AB_FILLERS = re.compile(AUDIOBENCH_FILLERS_PATTERN)
-_HAN_RUN = re.compile(r"([\u4e00-\u9fff]+)")
-_HAN_PAIR = re.compile(r"([\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
+
+
+# Compiled on first use: each costs milliseconds to compile and most runs never need it (a contraction survives
+# WN-EN rarely; Han characters only matter to the code-switch variants).
+@cache
+def _ab_contractions() -> re.Pattern[str]:
+    return re.compile(r"\b(" + "|".join(c for c, _ in AUDIOBENCH_CONTRACTIONS) + r")\b")
+
+
+@cache
+def _han_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """(a run of Han characters, a Han character followed by another)"""
+    return re.compile(r"([\u4e00-\u9fff]+)"), re.compile(r"([\u4e00-\u9fff])(?=[\u4e00-\u9fff])")
+
+
 _ASCII_DIGITS = frozenset("0123456789")
 
 
@@ -343,7 +355,7 @@ def audiobench_expand_contractions(text: str) -> str:
     """AudioBench ``normalize_text`` part 2: the 22 whole-word contractions."""
     if "'" not in text:
         return text
-    return _AB_CONTRACTIONS.sub(lambda match: _AB_CONTRACTION_WORDS[match.group(1)], text)
+    return _ab_contractions().sub(lambda match: _AB_CONTRACTION_WORDS[match.group(1)], text)
 
 
 def audiobench_remove_brackets(text: str) -> str:
@@ -363,9 +375,10 @@ def space_han_characters(text: str) -> str:
 
     A Han char next to a Latin letter or digit gets no space (``欢nlp模`` stays one token).
     """
-    if not _HAN_RUN.search(text):
+    han_run, han_pair = _han_patterns()
+    if not han_run.search(text):
         return text
-    return _HAN_PAIR.sub(r"\1 ", text)
+    return han_pair.sub(r"\1 ", text)
 
 
 def audiobench_asr(text: str, *, variant: str = "en") -> str:
