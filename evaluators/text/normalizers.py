@@ -28,6 +28,7 @@ strings.
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Collection, Sequence
@@ -186,6 +187,11 @@ class FastNumberNormalizer:
                 [word for word in distinct if not word.isalpha() and _ANY_DIGIT.search(word)])
         if not active:
             return words
+        flags = list(map(active.__contains__, words))
+        if not any(map(operator.and_, flags, flags[1:])):  # no two adjacent: every run is one word
+            singles = {word: self.process_run([word]) for word in active}
+            if all(output == (word,) for word, output in singles.items()):
+                return words  # (the same list: callers may test ``is``)
         output: list[str] = []
         run: list[str] = []
         for word in words:
@@ -479,8 +485,9 @@ class PlainAudiobenchEnglish:
             return None
         words = " ".join(pieces).split()
         active = self.numbers.vocabulary.intersection(words)
-        if active:
-            numbers = " ".join(self.numbers.process_runs(words, active))
+        numbered = self.numbers.process_runs(words, active) if active else words
+        if numbered is not words:
+            numbers = " ".join(numbered)
             if _POSTPROCESSED.search(numbers):
                 numbers = self.numbers.postprocess(numbers)
             if not _PLAIN_WORDS.fullmatch(numbers):
@@ -490,9 +497,9 @@ class PlainAudiobenchEnglish:
         if None in finished:
             finished = [self._word(word, tables) if done is None else done
                         for word, done in zip(words, finished, strict=True)]
-        if False in finished:
-            return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
-        return " ".join(finished).strip()
+            if None in finished:
+                return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
+        return " ".join(finished).strip()  # type: ignore[arg-type]
 
     @staticmethod
     def _tables() -> _PlainTables:
@@ -521,14 +528,13 @@ class PlainAudiobenchEnglish:
         tables.tokens[token] = piece
         return piece
 
-    def _word(self, word: str, tables: _PlainTables) -> str | bool:
-        """A word after the spelling map and AudioBench's fillers rule (``False``: not a plain-letter spelling)."""
+    def _word(self, word: str, tables: _PlainTables) -> str | None:
+        """A word after the spelling map and AudioBench's fillers rule (``None``, and not kept: a spelling that
+        is not plain letters, which sends the text to the string path)."""
         spelled = self.spellings.get(word, word)
-        if spelled.isalpha() and spelled.isascii() and spelled.islower():  # a-z only: whole-word fillers rule
-            done: str | bool = "" if spelled in self.audiobench_fillers else spelled
-        else:
-            done = False
-        tables.words[word] = done
+        if not (spelled.isalpha() and spelled.isascii() and spelled.islower()):
+            return None
+        done = tables.words[word] = "" if spelled in self.audiobench_fillers else spelled  # a-z: whole-word rule
         return done
 
 
@@ -540,7 +546,7 @@ class _PlainTables:
     def __init__(self) -> None:
         self.tokens: dict[str, str] = {}
         self.flagged: set[str] = set()
-        self.words: dict[str, str | bool] = {}
+        self.words: dict[str, str] = {}
 
 
 @cache
