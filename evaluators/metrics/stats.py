@@ -134,6 +134,38 @@ def bootstrap_distribution(stats: np.ndarray, aggregate: Callable[[np.ndarray], 
     return values
 
 
+def linear_quantiles(values: np.ndarray, quantiles: Sequence[float]) -> list[float]:
+    """``np.quantile(values, quantiles)`` (its default ``linear`` method) for 1-D values without NaN.
+
+    The same float operations in the same order as numpy 2's ``_quantile`` — virtual index ``(n − 1)·q``,
+    its floor and the next index (both the last one at or past the end), ``γ = index − floor``, then
+    ``a + (b − a)·γ``, or ``b − (b − a)·(1 − γ)`` where ``γ ≥ 0.5`` — so the same bits, without
+    ``np.quantile``'s call to ``np.unique``, which imports ``numpy.ma`` (a sizeable share of a short
+    ``audiorepro score`` run). ``tests/unit/test_stats.py`` compares the two.
+    """
+    ordered = np.sort(np.asarray(values, dtype=float))
+    n = ordered.shape[0]
+    if n == 0:
+        raise ValueError("quantiles of an empty array")
+    result = []
+    for q in quantiles:
+        virtual = (n - 1) * q
+        if virtual >= n - 1:
+            previous = following = n - 1
+            gamma = virtual + 1  # numpy's index there is -1
+        elif virtual < 0:
+            previous = following = 0
+            gamma = virtual
+        else:
+            previous = math.floor(virtual)
+            following = previous + 1
+            gamma = virtual - previous
+        low, high = float(ordered[previous]), float(ordered[following])
+        difference = high - low
+        result.append(high - difference * (1 - gamma) if gamma >= 0.5 else low + difference * gamma)
+    return result
+
+
 def bootstrap_interval(stats: np.ndarray, aggregate: Callable[[np.ndarray], np.ndarray], *,
                        resamples: int = DEFAULT_RESAMPLES, seed: int = DEFAULT_SEED,
                        level: float = 0.95) -> Interval:
@@ -143,7 +175,7 @@ def bootstrap_interval(stats: np.ndarray, aggregate: Callable[[np.ndarray], np.n
     if values.size == 0:
         return Interval(math.nan, math.nan, level, method="bootstrap")
     alpha = (1 - level) / 2
-    low, high = np.quantile(values, [alpha, 1 - alpha])
+    low, high = linear_quantiles(values, (alpha, 1 - alpha))
     return Interval(float(low), float(high), level, method=f"bootstrap-{resamples}")
 
 
@@ -186,7 +218,7 @@ def paired_bootstrap(stats_a: np.ndarray, stats_b: np.ndarray,
     if diffs.size == 0:
         return PairedComparison(diff, Interval(math.nan, math.nan, level, method="paired-bootstrap"), math.nan)
     alpha = (1 - level) / 2
-    low, high = np.quantile(diffs, [alpha, 1 - alpha])
+    low, high = linear_quantiles(diffs, (alpha, 1 - alpha))
     below = np.count_nonzero(diffs <= 0)
     above = np.count_nonzero(diffs >= 0)
     p_value = min(1.0, 2 * (min(below, above) + 1) / (diffs.size + 1))

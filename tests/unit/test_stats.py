@@ -252,3 +252,18 @@ def test_chunked_resampling_gives_the_same_interval_as_one_draw():
     whole = np.random.default_rng(stats_module.DEFAULT_SEED).integers(0, 3000, size=(1000, 3000))
     expected = corpus(data[whole])
     assert np.array_equal(bootstrap_distribution(data, corpus), expected)
+
+
+def test_linear_quantiles_equal_numpy_bit_for_bit():
+    from evaluators.metrics.stats import linear_quantiles
+
+    rng = np.random.default_rng(7)
+    quantiles = [(1 - 0.95) / 2, 1 - (1 - 0.95) / 2, 0.0, 1.0, 0.5, 0.1, 0.9, 0.333, 1e-9, 1 - 1e-9]
+    arrays = [rng.random(n) for n in (1, 2, 3, 7, 100, 999, 1000)]
+    arrays += [rng.integers(0, 5, 50).astype(float) / 7, np.array([0.5] * 10), rng.normal(size=1000) * 1e6,
+               np.array([-np.inf, 0.0, 1.0, np.inf]), np.array([3.0, -0.0, 0.0, 2.5])]
+    for values in arrays:
+        ours = linear_quantiles(values, quantiles)
+        with np.errstate(invalid="ignore"):  # inf - inf in the interpolation, on both sides
+            theirs = np.quantile(values, quantiles)
+        assert [float(x).hex() for x in ours] == [float(x).hex() for x in theirs], values
