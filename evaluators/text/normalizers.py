@@ -417,7 +417,8 @@ def _audiobench_after_english(text: str, variant: str) -> str:
 
 #: text the plain path takes: ASCII lowercase letters, apostrophes and spaces (LibriSpeech-style transcripts)
 _PLAIN_TEXT = re.compile(r"[a-z' ]*")
-_PLAIN_WORDS = re.compile(r"[a-z ]*")
+_PLAIN_WORDS = re.compile(r"[a-z0-9 ]*")
+_PLAIN_WORD = re.compile(r"[a-z0-9]+")
 #: key of the plain path's tables inside ``NUMBER_RUNS`` (the number runs' keys are strings)
 _PLAIN_TABLES = ("plain-tables",)
 #: the number normaliser's postprocessing (cents, ``1`` → ``one``) needs one of these in its input
@@ -441,9 +442,9 @@ class PlainAudiobenchEnglish:
     * The number normaliser runs on the runs of vocabulary words as :class:`FastNumberNormalizer` does
       (no digit, so a word is inert exactly when it is not in the vocabulary); its postprocessing only
       matters with ``$ € £`` or ``1`` in the output.
-    * If the result is still ``a-z`` words, the rest (spelling map, AudioBench's digit/contraction/bracket
-      rules, jiwer's chain, fillers) only maps each word alone; a spelling whose American form is not plain
-      letters, or any other output, finishes on the string path from that point.
+    * If the result is still ``a-z0-9`` words (``1st``, ``20``), the rest (spelling map, AudioBench's
+      digit/contraction/bracket rules, jiwer's chain, fillers) only maps each word alone; a spelling whose
+      American form is not plain, or any other output (``$5``), finishes on the string path from there.
 
     ``tests/property/test_normalizer_properties.py`` compares it with the step-by-step reference on
     generated plain text, and ``tests/unit/test_asr_ab_real_data.py`` on every real text.
@@ -529,12 +530,14 @@ class PlainAudiobenchEnglish:
         return piece
 
     def _word(self, word: str, tables: _PlainTables) -> str | None:
-        """A word after the spelling map and AudioBench's fillers rule (``None``, and not kept: a spelling that
-        is not plain letters, which sends the text to the string path)."""
+        """A word after the spelling map, AudioBench's digit table and fillers rule (``None``, and not kept: a
+        spelling that is not ``a-z0-9`` alone, which sends the text to the string path). On such a word both
+        \\b rules are whole-word: it has no inner word boundary."""
         spelled = self.spellings.get(word, word)
-        if not (spelled.isalpha() and spelled.isascii() and spelled.islower()):
+        if not _PLAIN_WORD.fullmatch(spelled):
             return None
-        done = tables.words[word] = "" if spelled in self.audiobench_fillers else spelled  # a-z: whole-word rule
+        spelled = _AB_DIGIT_WORDS.get(spelled, spelled)
+        done = tables.words[word] = "" if spelled in self.audiobench_fillers else spelled
         return done
 
 

@@ -123,7 +123,8 @@ def test_number_normaliser_runs_equal_whole_text_on_number_heavy_text(text: str)
 PLAIN_PIECES = ["he'd", "she's", "it's", "been", "gone", "done", "got", "gotta", "'s", "'d", "'", "''", "uh", "um",
                 "uh'", "mm's", "hmm", "er", "ah", "umm", "and", "a", "half", "one", "two", "twenty", "first", "oh",
                 "o", "point", "five", "hundred", "dollars", "cents", "percent", "double", "mr", "st", "won't", "can't",
-                "let's", "y'all", "ma'am", "i'ma", "wanna", "colour", "neighbour", "theatre", "cause", "kinda", "x"]
+                "let's", "y'all", "ma'am", "i'ma", "wanna", "colour", "neighbour", "theatre", "cause", "kinda", "x",
+                "second", "third", "sixteenth", "thirty", "eleven", "zero", "one one", "and one"]
 PLAIN_TEXT = st.lists(st.tuples(st.sampled_from(PLAIN_PIECES) | st.text("abcdefghijklmnopqrstuvwxyz'", max_size=5),
                                 st.sampled_from([" ", "  ", "", "'"])), max_size=14).map(
     lambda parts: "".join(piece + sep for piece, sep in parts))
