@@ -85,17 +85,22 @@ def _json_depth_exceeds(text: str, limit: int) -> bool:
     return False
 
 
+_CONTAINERS = frozenset({list, dict})
+
+
 def _data_depth_exceeds(data: Any, limit: int) -> bool:
     """Whether parsed JSON nests lists/objects deeper than ``limit`` — the same depth as its text's brackets
-    outside strings, found without scanning the text (a walk over the containers only, iterative)."""
-    stack = [(data, 1)] if isinstance(data, (list, dict)) else []
+    outside strings, found without scanning the text: an iterative walk over the containers only (``json``
+    builds plain ``list``/``dict``; a container none of whose children is one is passed over in C)."""
+    stack = [(data, 1)] if type(data) in _CONTAINERS else []
     while stack:
         value, depth = stack.pop()
         if depth > limit:
             return True
-        for child in value.values() if isinstance(value, dict) else value:
-            if isinstance(child, (list, dict)):
-                stack.append((child, depth + 1))
+        children = value.values() if type(value) is dict else value
+        if _CONTAINERS.isdisjoint(map(type, children)):
+            continue
+        stack.extend((child, depth + 1) for child in children if type(child) in _CONTAINERS)
     return False
 
 
