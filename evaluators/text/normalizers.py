@@ -415,8 +415,9 @@ def _audiobench_after_english(text: str, variant: str) -> str:
     return text
 
 
-#: text the plain path takes: ASCII lowercase letters, apostrophes and spaces (LibriSpeech-style transcripts)
-_PLAIN_TEXT = re.compile(r"[a-z' ]*")
+#: text the plain path takes: ASCII lowercase letters, digits, apostrophes and spaces (LibriSpeech-style
+#: transcripts, ARPAbet phone strings such as ``ah0 n d``)
+_PLAIN_TEXT = re.compile(r"[a-z0-9' ]*")
 _PLAIN_WORDS = re.compile(r"[a-z0-9 ]*")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 #: key of the plain path's tables inside ``NUMBER_RUNS`` (the number runs' keys are strings)
@@ -426,22 +427,22 @@ _POSTPROCESSED = re.compile("[$€£1]")
 
 
 class PlainAudiobenchEnglish:
-    """``audiobench_asr(text, variant="en")`` for lowercase text made only of ``a-z``, ``'`` and spaces,
+    """``audiobench_asr(text, variant="en")`` for lowercase text made only of ``a-z0-9``, ``'`` and spaces,
     computed token by token (each distinct token once per scoring run) instead of string by string.
 
     Exact, because on such text every step is local to a space-separated token except where a guard
-    sends the text to the string path (``__call__`` returns ``None``):
+    sends the text to the string path (``__call__`` returns ``None``) and the number normaliser, which runs
+    on the joined text as :class:`FastNumberNormalizer` does:
 
     * WN-EN's filler, replacer and symbol steps: no pattern of theirs contains a space except the six
       perfect-tense rules (``'d been`` ...), \\b at a token's edge sees a space or the string's end alike,
       and no step deletes a space. Guards: a token after the first starting with an apostrophe once fillers
       are gone (``\\s+'`` would join it to the previous one), a perfect-tense head (``'d ``, ``'s ``) together
       with a tail (``been`` ...) or a rule whose replacement makes one (``gotta`` → ``got to``), and ``half``
-      (the number normaliser's ``and a half`` rule spans words). No digit, comma or period: steps 6-7 and
-      the number normaliser's letter/digit rules do nothing.
-    * The number normaliser runs on the runs of vocabulary words as :class:`FastNumberNormalizer` does
-      (no digit, so a word is inert exactly when it is not in the vocabulary); its postprocessing only
-      matters with ``$ € £`` or ``1`` in the output.
+      (the number normaliser's ``and a half`` rule spans words). No comma or period: steps 6-7 do nothing.
+    * The number normaliser: its preprocessing (only with a digit), then ``process_words`` on the runs of
+      non-inert words (vocabulary words and words with a digit), then its postprocessing (only with a digit
+      or with ``$ € £ 1`` in the output) — what :class:`FastNumberNormalizer` computes.
     * If the result is still ``a-z0-9`` words (``1st``, ``20``), the rest (spelling map, AudioBench's
       digit/contraction/bracket rules, jiwer's chain, fillers) only maps each word alone; a spelling whose
       American form is not plain, or any other output (``$5``), finishes on the string path from there.
@@ -484,10 +485,16 @@ class PlainAudiobenchEnglish:
                       for token, piece in zip(tokens, pieces, strict=True)]
         if tables.flagged and not tables.flagged.isdisjoint(tokens[1:]):
             return None
-        words = " ".join(pieces).split()
-        active = self.numbers.vocabulary.intersection(words)
+        digits = not _ASCII_DIGITS.isdisjoint(text)  # (no step before the number normaliser adds one)
+        if digits:
+            words = self.numbers.preprocess(" ".join(pieces)).split()
+            active = self.numbers.vocabulary.intersection(words).union(
+                [word for word in set(words) if not word.isalpha()])  # a-z0-9 words: not letters = has a digit
+        else:  # preprocessing changes nothing without a digit or "half"
+            words = " ".join(pieces).split()
+            active = self.numbers.vocabulary.intersection(words)
         numbered = self.numbers.process_runs(words, active) if active else words
-        if numbered is not words:
+        if numbered is not words or digits:
             numbers = " ".join(numbered)
             if _POSTPROCESSED.search(numbers):
                 numbers = self.numbers.postprocess(numbers)
