@@ -415,9 +415,9 @@ def _audiobench_after_english(text: str, variant: str) -> str:
     return text
 
 
-#: text the plain path takes: ASCII lowercase letters, digits, apostrophes and spaces (LibriSpeech-style
-#: transcripts, ARPAbet phone strings such as ``ah0 n d``)
-_PLAIN_TEXT = re.compile(r"[a-z0-9' ]*")
+#: text the plain path takes: ASCII lowercase letters, digits, apostrophes, spaces and ``. , ? ! " : ; -``
+#: (LibriSpeech-style transcripts, written sentences, ARPAbet phone strings such as ``ah0 n d``)
+_PLAIN_TEXT = re.compile(r"[a-z0-9' .,?!\":;-]*")
 _PLAIN_WORDS = re.compile(r"[a-z0-9 ]*")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
 #: key of the plain path's tables inside ``NUMBER_RUNS`` (the number runs' keys are strings)
@@ -427,7 +427,8 @@ _POSTPROCESSED = re.compile("[$€£1]")
 
 
 class PlainAudiobenchEnglish:
-    """``audiobench_asr(text, variant="en")`` for lowercase text made only of ``a-z0-9``, ``'`` and spaces,
+    """``audiobench_asr(text, variant="en")`` for lowercase ASCII text of letters, digits, spaces and a little
+    punctuation (``' . , ? ! " : ; -``),
     computed token by token (each distinct token once per scoring run) instead of string by string.
 
     Exact, because on such text every step is local to a space-separated token except where a guard
@@ -439,7 +440,9 @@ class PlainAudiobenchEnglish:
       and no step deletes a space. Guards: a token after the first starting with an apostrophe once fillers
       are gone (``\\s+'`` would join it to the previous one), a perfect-tense head (``'d ``, ``'s ``) together
       with a tail (``been`` ...) or a rule whose replacement makes one (``gotta`` → ``got to``), and ``half``
-      (the number normaliser's ``and a half`` rule spans words). No comma or period: steps 6-7 do nothing.
+      (the number normaliser's ``and a half`` rule spans words). Steps 6-7 are token-local too: ``(\\d),(\\d)``
+      cannot span a space, and ``\\.([^0-9]|$)`` at a token's end gives one space either way (the space it
+      consumes is put back, and ``$`` at a token's end adds the same one space).
     * The number normaliser: its preprocessing (only with a digit), then ``process_words`` on the runs of
       non-inert words (vocabulary words and words with a digit), then its postprocessing (only with a digit
       or with ``$ € £ 1`` in the output) — what :class:`FastNumberNormalizer` computes.
@@ -530,8 +533,11 @@ class PlainAudiobenchEnglish:
             s = _FILLERS.sub("", token)
             if s.startswith("'"):
                 tables.flagged.add(token)
-            if self.word_rules is None or "'" in s or s in self.word_rules:
-                s = self.english.replace(s)
+            s = self.english.replace(s)
+            if "," in s:
+                s = _DIGIT_COMMA.sub(r"\1\2", s)
+            if "." in s:
+                s = _PERIOD.sub(r" \1", s)
             piece = remove_symbols_keep_numeric(s)
         tables.tokens[token] = piece
         return piece

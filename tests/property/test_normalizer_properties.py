@@ -118,17 +118,18 @@ def test_number_normaliser_runs_equal_whole_text_on_number_heavy_text(text: str)
     assert numbers(text) == numbers.slow(text)
 
 
-#: lowercase transcripts of letters, digits, apostrophes and spaces (the plain path of ASR-AB's normaliser, phone
-#: strings included), with the words its guards are about: perfect tenses across a space, fillers before
-#: apostrophes, "and a half", numbers, digit/suffix pairs
+#: lowercase transcripts of letters, digits, apostrophes, spaces and . , ? ! " : ; - (the plain path of ASR-AB's
+#: normaliser: transcripts, written sentences, phone strings), with the words its guards are about: perfect
+#: tenses across a space, fillers before apostrophes, "and a half", numbers, digit/suffix pairs
 PLAIN_PIECES = ["he'd", "she's", "it's", "been", "gone", "done", "got", "gotta", "'s", "'d", "'", "''", "uh", "um",
                 "uh'", "mm's", "hmm", "er", "ah", "umm", "and", "a", "half", "one", "two", "twenty", "first", "oh",
                 "o", "point", "five", "hundred", "dollars", "cents", "percent", "double", "mr", "st", "won't", "can't",
                 "let's", "y'all", "ma'am", "i'ma", "wanna", "colour", "neighbour", "theatre", "cause", "kinda", "x",
                 "second", "third", "sixteenth", "thirty", "eleven", "zero", "one one", "and one", "ah0", "eh1",
-                "iy0 s", "1", "2", "10", "21", "0", "s", "st", "th", "nd", "1s", "o0", "100", "sil", "2nd"]
-PLAIN_TEXT = st.lists(st.tuples(st.sampled_from(PLAIN_PIECES) | st.text("abcdefghijklmnopqrstuvwxyz'0123456789",
-                                                                        max_size=5),
+                "iy0 s", "1", "2", "10", "21", "0", "s", "st", "th", "nd", "1s", "o0", "100", "sil", "2nd", "mr.",
+                "3.5", ".5", "1,000", "5,", "a.", ".", "..", "?", '"', "-", "uh,", "st.", "dr.", "u.s.", "etc."]
+PLAIN_CHARACTERS = "abcdefghijklmnopqrstuvwxyz'0123456789.,?!\":;-"
+PLAIN_TEXT = st.lists(st.tuples(st.sampled_from(PLAIN_PIECES) | st.text(PLAIN_CHARACTERS, max_size=5),
                                 st.sampled_from([" ", "  ", "", "'"])), max_size=14).map(
     lambda parts: "".join(piece + sep for piece, sep in parts))
 
