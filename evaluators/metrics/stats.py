@@ -117,7 +117,9 @@ class _Gather:
         if self.buffer is None or self.buffer.shape[0] < chunk.shape[0]:
             self.buffer = np.empty(chunk.shape + self.stats.shape[1:], dtype=self.stats.dtype)
         out = self.buffer[:chunk.shape[0]]
-        return np.take(self.stats, chunk, axis=0, out=out)
+        # indices come from ``rng.integers(0, n)``: always in range, so ``clip`` changes none of them, and it
+        # lets numpy write into ``out`` directly (``raise`` checks bounds through a temporary; ~3x slower)
+        return np.take(self.stats, chunk, axis=0, out=out, mode="clip")
 
 
 def bootstrap_distribution(stats: np.ndarray, aggregate: Callable[[np.ndarray], np.ndarray], *,
