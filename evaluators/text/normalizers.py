@@ -188,9 +188,10 @@ class FastNumberNormalizer:
         if not active:
             return words
         flags = list(map(active.__contains__, words))
-        if not any(map(operator.and_, flags, flags[1:])):  # no two adjacent: every run is one word
-            singles = {word: self.process_run([word]) for word in active}
-            if all(output == (word,) for word, output in singles.items()):
+        # no two adjacent (one occurrence, or no True pair): every run is one word; if each of those maps to
+        # itself (a lone "and"), the output is the input
+        if flags.count(True) == 1 or not any(map(operator.and_, flags, flags[1:])):
+            if all(self.process_run([word]) == (word,) for word in active):
                 return words  # (the same list: callers may test ``is``)
         output: list[str] = []
         run: list[str] = []
@@ -420,6 +421,7 @@ def _audiobench_after_english(text: str, variant: str) -> str:
 _PLAIN_TEXT = re.compile(r"[a-z0-9' .,?!\":;-]*")
 _PLAIN_WORDS = re.compile(r"[a-z0-9 ]*")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
+_DIGIT = re.compile(r"[0-9]")
 #: key of the plain path's tables inside ``NUMBER_RUNS`` (the number runs' keys are strings)
 _PLAIN_TABLES = ("plain-tables",)
 #: the number normaliser's postprocessing (cents, ``1`` → ``one``) needs one of these in its input
@@ -478,7 +480,8 @@ class PlainAudiobenchEnglish:
         """The normalised text, or ``None`` when ``text`` needs the string path."""
         if "half" in text or not _PLAIN_TEXT.fullmatch(text):
             return None
-        if self.cross_head.search(text) and self.cross_tail.search(text):
+        apostrophe = "'" in text  # (the perfect-tense heads and every flagged token have one)
+        if apostrophe and self.cross_head.search(text) and self.cross_tail.search(text):
             return None
         tables = self._tables()
         tokens = text.split(" ")
@@ -486,9 +489,9 @@ class PlainAudiobenchEnglish:
         if None in pieces:
             pieces = [self._token(token, tables) if piece is None else piece
                       for token, piece in zip(tokens, pieces, strict=True)]
-        if tables.flagged and not tables.flagged.isdisjoint(tokens[1:]):
+        if apostrophe and tables.flagged and not tables.flagged.isdisjoint(tokens[1:]):
             return None
-        digits = not _ASCII_DIGITS.isdisjoint(text)  # (no step before the number normaliser adds one)
+        digits = _DIGIT.search(text) is not None  # (no step before the number normaliser adds one)
         if digits:
             words = self.numbers.preprocess(" ".join(pieces)).split()
             active = self.numbers.vocabulary.intersection(words).union(
