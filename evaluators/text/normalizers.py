@@ -430,8 +430,8 @@ _POSTPROCESSED = re.compile("[$€£1]")
 
 class PlainAudiobenchEnglish:
     """``audiobench_asr(text, variant="en")`` for lowercase ASCII text of letters, digits, spaces and a little
-    punctuation (``' . , ? ! " : ; -``),
-    computed token by token (each distinct token once per scoring run) instead of string by string.
+    punctuation (``' . , ? ! " : ; -``), computed token by token (each distinct token once per scoring run)
+    instead of string by string.
 
     Exact, because on such text every step is local to a space-separated token except where a guard
     sends the text to the string path (``__call__`` returns ``None``) and the number normaliser, which runs
@@ -495,7 +495,7 @@ class PlainAudiobenchEnglish:
         if digits:
             words = self.numbers.preprocess(" ".join(pieces)).split()
             active = self.numbers.vocabulary.intersection(words).union(
-                [word for word in set(words) if not word.isalpha()])  # a-z0-9 words: not letters = has a digit
+                [word for word in set(words) if not word.isalpha()])  # has a digit: a kept "." precedes one
         else:  # preprocessing changes nothing without a digit or "half"
             words = " ".join(pieces).split()
             active = self.numbers.vocabulary.intersection(words)
@@ -513,7 +513,7 @@ class PlainAudiobenchEnglish:
                         for word, done in zip(words, finished, strict=True)]
             if None in finished:
                 return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
-        return " ".join(finished).strip()  # type: ignore[arg-type]
+        return " ".join(finished).strip()
 
     @staticmethod
     def _tables() -> _PlainTables:
