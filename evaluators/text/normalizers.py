@@ -419,9 +419,9 @@ def _audiobench_after_english(text: str, variant: str) -> str:
 #: text the plain path takes: ASCII lowercase letters, digits, apostrophes, spaces and ``. , ? ! " : ; -``
 #: (LibriSpeech-style transcripts, written sentences, ARPAbet phone strings such as ``ah0 n d``)
 _PLAIN_TEXT = re.compile(r"[a-z0-9' .,?!\":;-]*")
+_PLAIN_TEXT_NO_DIGIT = re.compile(r"[a-z' .,?!\":;-]*")
 _PLAIN_WORDS = re.compile(r"[a-z0-9 ]*")
 _PLAIN_WORD = re.compile(r"[a-z0-9]+")
-_DIGIT = re.compile(r"[0-9]")
 #: key of the plain path's tables inside ``NUMBER_RUNS`` (the number runs' keys are strings)
 _PLAIN_TABLES = ("plain-tables",)
 #: the number normaliser's postprocessing (cents, ``1`` → ``one``) needs one of these in its input
@@ -478,8 +478,13 @@ class PlainAudiobenchEnglish:
 
     def __call__(self, text: str) -> str | None:
         """The normalised text, or ``None`` when ``text`` needs the string path."""
-        if "half" in text or not _PLAIN_TEXT.fullmatch(text):
+        if "half" in text:
             return None
+        digits = False  # (no step before the number normaliser adds one)
+        if not _PLAIN_TEXT_NO_DIGIT.fullmatch(text):
+            if not _PLAIN_TEXT.fullmatch(text):
+                return None
+            digits = True
         apostrophe = "'" in text  # (the perfect-tense heads and every flagged token have one)
         if apostrophe and self.cross_head.search(text) and self.cross_tail.search(text):
             return None
@@ -491,7 +496,6 @@ class PlainAudiobenchEnglish:
                       for token, piece in zip(tokens, pieces, strict=True)]
         if apostrophe and tables.flagged and not tables.flagged.isdisjoint(tokens[1:]):
             return None
-        digits = _DIGIT.search(text) is not None  # (no step before the number normaliser adds one)
         if digits:
             words = self.numbers.preprocess(" ".join(pieces)).split()
             active = self.numbers.vocabulary.intersection(words).union(
@@ -499,7 +503,12 @@ class PlainAudiobenchEnglish:
         else:  # preprocessing changes nothing without a digit or "half"
             words = " ".join(pieces).split()
             active = self.numbers.vocabulary.intersection(words)
-        numbered = self.numbers.process_runs(words, active) if active else words
+        if not active:
+            numbered = words
+        elif len(active) == 1 and not digits and self._alone_and_unchanged(words, active, tables):
+            numbered = words  # e.g. one "and": what process_runs would find, without its scan
+        else:
+            numbered = self.numbers.process_runs(words, active)
         if numbered is not words or digits:
             numbers = " ".join(numbered)
             if _POSTPROCESSED.search(numbers):
@@ -514,6 +523,16 @@ class PlainAudiobenchEnglish:
             if None in finished:
                 return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
         return " ".join(finished).strip()
+
+    def _alone_and_unchanged(self, words: list[str], active: Collection[str], tables: _PlainTables) -> bool:
+        """Whether the one active word occurs once (a run of its own) and ``process_words`` leaves it as is."""
+        (word,) = active
+        if words.count(word) != 1:
+            return False
+        unchanged = tables.unchanged.get(word)
+        if unchanged is None:
+            unchanged = tables.unchanged[word] = self.numbers.process_run([word]) == (word,)
+        return unchanged
 
     @staticmethod
     def _tables() -> _PlainTables:
@@ -558,14 +577,17 @@ class PlainAudiobenchEnglish:
 
 
 class _PlainTables:
-    """Per-run memo of :class:`PlainAudiobenchEnglish`: token → piece, flagged tokens, word → finished word."""
+    """Per-run memo of :class:`PlainAudiobenchEnglish`: token → piece, flagged tokens, word → finished word,
+    vocabulary words that stand alone unchanged."""
 
-    __slots__ = ("tokens", "flagged", "words")
+    __slots__ = ("tokens", "flagged", "words", "unchanged")
 
     def __init__(self) -> None:
         self.tokens: dict[str, str] = {}
         self.flagged: set[str] = set()
         self.words: dict[str, str] = {}
+        #: vocabulary word → whether ``process_words`` leaves it unchanged when it stands alone
+        self.unchanged: dict[str, bool] = {}
 
 
 @cache
