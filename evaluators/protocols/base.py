@@ -249,8 +249,8 @@ class Protocol:
         rows: list[Sequence[float]] = []
         for prepared in kept:
             try:
-                rows.append(tuple(float(x) for x in metric.item_stats(prepared.hypothesis, prepared.references,
-                                                                       prepared.item.metadata)))
+                rows.append(tuple(map(float, metric.item_stats(prepared.hypothesis, prepared.references,
+                                                                prepared.item.metadata))))
             except ItemInputError as error:
                 raise PredictionFormatError(source, str(error), item=prepared.item.id, field=error.field) from None
             except MetricUnavailableError as error:

@@ -13,7 +13,6 @@ Ids are the ones in ``docs/protocols.md``.
 
 from __future__ import annotations
 
-import difflib
 import importlib
 import sys
 from typing import TYPE_CHECKING
@@ -116,6 +115,8 @@ def get_protocol(protocol_id: str) -> Protocol:
         upper = {key.upper(): key for key in _REGISTRY}
         if protocol_id.upper() in upper:
             return _REGISTRY[upper[protocol_id.upper()]]
+        import difflib  # only for the 'did you mean' of an unknown id
+
         close = difflib.get_close_matches(protocol_id.upper(), list(upper), n=5, cutoff=0.5)
         raise UnknownProtocolError(protocol_id, [upper[c] for c in close]) from None
 
