@@ -5,8 +5,12 @@
 1. *skip* steps decide whether an item is scored at all (missed EOS, no kana, not two speakers);
    a skipped item leaves numerator **and** denominator, and its reason is counted;
 2. *transform* steps rewrite the hypothesis, the references, or both (EOS removal, normalisers);
-3. the metric turns each kept item into sufficient statistics;
+3. the metric turns each kept item into sufficient statistics (a *batched* metric — Java scorers, an LLM
+   judge — all kept items at once, optionally with a note per item such as a judge's verdict);
 4. the statistics are aggregated (corpus or macro, stated explicitly) and given a 95 % interval.
+
+This loop is the only code that turns items into a ``Score``: protocols differ by their steps, their
+metric and its hooks (``metrics.base.Metric``), never by overriding ``score``.
 
 The result is a ``Score`` whose **signature** names the protocol and every parameter that can
 change the number, like sacreBLEU's ``nrefs:1|case:mixed|tok:13a|...``. Two scores with different
