@@ -76,7 +76,8 @@ class Step:
 
     * ``target="hyp" | "ref" | "both"``: ``apply(text) -> text`` rewrites that side.
     * ``target="skip"``: ``apply(prepared) -> reason | None``; a reason removes the item.
-    * ``target="item"``: ``apply(prepared) -> prepared`` for steps that need both sides or metadata.
+    * ``target="item"``: ``apply(prepared) -> prepared`` for steps that need both sides or metadata (it may
+      return a skip reason instead, when the same look at the item decides both).
     """
 
     name: str

@@ -74,22 +74,19 @@ def _spoken_text(item_metadata: Mapping[str, Any], prompt: str | None, key: str)
     return value if isinstance(value, str) and value.strip() else None
 
 
-def _spoken_text_steps(key: str, doc: str) -> tuple[Step, Step]:
-    """Skip an item without its spoken text (``metadata[key]``, else the prompt), then give the rule that text
-    as ``metadata["_spoken"]``."""
+def _spoken_text_step(key: str, name: str, doc: str) -> Step:
+    """Skip an item without its spoken text (``metadata[key]``, else the prompt); give the rule that text as
+    ``metadata["_spoken"]``."""
 
-    def skip(prepared: Prepared) -> str | None:
-        text = _spoken_text(prepared.item.metadata, prepared.item.prompt, key)
-        return None if text is not None else f"no_{key}_text"
-
-    def attach(prepared: Prepared) -> Prepared:
+    def apply(prepared: Prepared) -> Prepared | str:
         item = prepared.item
         text = _spoken_text(item.metadata, item.prompt, key)
+        if text is None:
+            return f"no_{key}_text"
         return dataclasses.replace(prepared, item=dataclasses.replace(item, metadata={**item.metadata,
                                                                                        "_spoken": text}))
 
-    return (Step(f"need-{key}-text" if key == "question" else "need-transcript", "skip", skip, doc),
-            Step(f"spoken-{key}", "item", attach, "the spoken text goes to the rule as metadata['_spoken']"))
+    return Step(name, "item", apply, f"{doc}; items without it are skipped, the rule reads it as metadata['_spoken']")
 
 
 def _question_rule(hypothesis: str, references: Sequence[str], metadata: Mapping[str, Any]) -> bool:
@@ -105,7 +102,7 @@ FOLLOW_QUESTION_WER30 = register(Protocol(
     id="FOLLOW-QUESTION-WER30", family="story",
     title="SALMONN following rate for SQQA/SF: followed iff WER(spoken question, output) ≥ 30 %",
     sources=(_PAPER_SOURCE,),
-    steps=(*_spoken_text_steps("question", "the spoken question transcript"),
+    steps=(_spoken_text_step("question", "need-question-text", "the spoken question transcript"),
            Step("strip-eos", "hyp", strip_trailing_eos, "remove a trailing </s>")),
     metric=FollowingRate(_question_rule, "wer-vs-question-at-least-0.3"),
     params={"spoken": "question", "threshold": 0.3},
@@ -143,7 +140,7 @@ FOLLOW_SF_JW = register(Protocol(
     sources=(Source("jaeeewon/project-multimodal", "dist_eval/eval_sf.py",
                     commit="d9e5d172c6cfd426ce1a85f989ecb2a968c5d733",
                     note="values = output without </s>, lowercased, split '; ', part after '='"),),
-    steps=_spoken_text_steps("transcript", "the SLURP transcript"),
+    steps=(_spoken_text_step("transcript", "need-transcript", "the SLURP transcript"),),
     metric=FollowingRate(_sf_jw_rule, "some-value-wer-at-least-0.3"),
     params={"spoken": "transcript", "threshold": 0.3, "compare": "slot-values"},
     spec="protocols.md §12.2 (following rate, as coded)", interval_method="wilson"))
