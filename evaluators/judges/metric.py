@@ -21,7 +21,6 @@ prints. The signature names the judge model, revision, backend, transport, templ
 
 from __future__ import annotations
 
-import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -156,8 +155,6 @@ class JudgeMetric(Metric):
 
         from evaluators.metrics.stats import Interval, bootstrap_interval, wald_interval, wilson_interval
 
-        if math.isnan(value):
-            return None, {}
         spec = self.spec
         binary = (spec.kind == "binary" and stats.shape[1] == 2 and np.all(np.isin(stats, (0.0, 1.0)))
                   and np.all(stats[:, 0] <= stats[:, 1]) and stats[:, 1].sum() > 0)
