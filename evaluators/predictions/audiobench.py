@@ -28,7 +28,6 @@ from typing import Any
 from evaluators.errors import PredictionFormatError
 from evaluators.predictions.base import PredictionItem, PredictionSet
 from evaluators.predictions.reading import (
-    MAX_FIELD_CHARS,
     count_empty,
     read_json,
     require_list,
@@ -147,17 +146,10 @@ def load_raw_log(path: str | Path, *, data: object = None, score_file: str | Pat
         set_metadata |= {"score_file": str(score_path), "stored_wer": corpus_wer}
     items = []
     for index, record in enumerate(records):
-        if type(record) is dict:  # the usual case, checked inline (a 2,617-item log: ~8,000 helper calls less)
-            prompt, answer, prediction = record.get("text"), record.get("answer"), record.get("model_prediction")
-            usual = (type(prompt) is str and type(answer) is str and type(prediction) is str
-                     and max(len(prompt), len(answer), len(prediction)) <= MAX_FIELD_CHARS)
-        else:
-            usual = False
-        if not usual:  # the helpers check it again and name what is wrong
-            record = require_record(path, record, index)
-            prompt = require_str(path, record, "text", index)
-            answer = require_str(path, record, "answer", index)
-            prediction = require_str(path, record, "model_prediction", index)
+        record = require_record(path, record, index)
+        prompt = require_str(path, record, "text", index)
+        answer = require_str(path, record, "answer", index)
+        prediction = require_str(path, record, "model_prediction", index)
         metadata: dict[str, Any] = {"task_type": record.get("task_type"), "index": index}
         if stored is not None:
             entry = stored[index]
