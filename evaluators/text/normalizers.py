@@ -503,12 +503,7 @@ class PlainAudiobenchEnglish:
         else:  # preprocessing changes nothing without a digit or "half"
             words = " ".join(pieces).split()
             active = self.numbers.vocabulary.intersection(words)
-        if not active:
-            numbered = words
-        elif len(active) == 1 and not digits and self._alone_and_unchanged(words, active, tables):
-            numbered = words  # e.g. one "and": what process_runs would find, without its scan
-        else:
-            numbered = self.numbers.process_runs(words, active)
+        numbered = self.numbers.process_runs(words, active)  # ``words`` itself when nothing changes
         if numbered is not words or digits:
             numbers = " ".join(numbered)
             if _POSTPROCESSED.search(numbers):
@@ -523,16 +518,6 @@ class PlainAudiobenchEnglish:
             if None in finished:
                 return _audiobench_after_english(self.english.after_numbers(" ".join(words)), "en")
         return " ".join(finished).strip()
-
-    def _alone_and_unchanged(self, words: list[str], active: Collection[str], tables: _PlainTables) -> bool:
-        """Whether the one active word occurs once (a run of its own) and ``process_words`` leaves it as is."""
-        (word,) = active
-        if words.count(word) != 1:
-            return False
-        unchanged = tables.unchanged.get(word)
-        if unchanged is None:
-            unchanged = tables.unchanged[word] = self.numbers.process_run([word]) == (word,)
-        return unchanged
 
     @staticmethod
     def _tables() -> _PlainTables:
@@ -577,17 +562,14 @@ class PlainAudiobenchEnglish:
 
 
 class _PlainTables:
-    """Per-run memo of :class:`PlainAudiobenchEnglish`: token → piece, flagged tokens, word → finished word,
-    vocabulary words that stand alone unchanged."""
+    """Per-run memo of :class:`PlainAudiobenchEnglish`: token → piece, flagged tokens, word → finished word."""
 
-    __slots__ = ("tokens", "flagged", "words", "unchanged")
+    __slots__ = ("tokens", "flagged", "words")
 
     def __init__(self) -> None:
         self.tokens: dict[str, str] = {}
         self.flagged: set[str] = set()
         self.words: dict[str, str] = {}
-        #: vocabulary word → whether ``process_words`` leaves it unchanged when it stands alone
-        self.unchanged: dict[str, bool] = {}
 
 
 @cache
